@@ -1,0 +1,173 @@
+"""Role questions, answered in one place and called first in every view.
+
+A role counts on a day when its assignment is in force that day (inclusive dates, not
+withdrawn) and the person is active. The answers are cached on the user object for the day
+asked, so a page that asks many questions costs one query for roles and one for memberships.
+
+Object access (``get_<thing>_for(user, pk, write=False)``) returns the object, or raises
+``Http404`` when it is missing or not the user's to see (the same answer, so that the existence
+of other people's cases is not revealed), or ``PermissionDenied`` when the user may see it but
+not change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from core.models import Delegation, Membership, Organisation, Role, RoleAssignment, User
+
+# Roles whose holders may read every non-draft record (and the people register).
+READ_ALL_ROLES = frozenset({Role.FUND_ADMIN, Role.CITY_DIRECTOR, Role.AUDITOR})
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+def _is_person(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def active_roles(user, on: dt.date | None = None) -> frozenset[str]:
+    """The roles the user holds on the day (today by default)."""
+    if not _is_person(user):
+        return frozenset()
+    day = _today(on)
+    cache = user.__dict__.setdefault("_fondadmin_roles", {})
+    if day not in cache:
+        cache[day] = frozenset(
+            RoleAssignment.objects.active_on(day)
+            .filter(user_id=user.pk)
+            .values_list("role", flat=True)
+        )
+    return cache[day]
+
+
+def has_role(user, role: str, on: dt.date | None = None) -> bool:
+    return role in active_roles(user, on)
+
+
+def has_any_role(user, roles, on: dt.date | None = None) -> bool:
+    return bool(active_roles(user, on) & set(roles))
+
+
+def organisations_of(user, on: dt.date | None = None) -> list[Organisation]:
+    """The organisations the user belongs to on the day, by name."""
+    if not _is_person(user):
+        return []
+    day = _today(on)
+    cache = user.__dict__.setdefault("_fondadmin_orgs", {})
+    if day not in cache:
+        cache[day] = [
+            m.organisation
+            for m in Membership.objects.active_on(day)
+            .filter(user_id=user.pk)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ]
+    return cache[day]
+
+
+def organisation_ids_of(user, on: dt.date | None = None) -> frozenset[int]:
+    return frozenset(org.pk for org in organisations_of(user, on))
+
+
+def applicant_organisations(user, on: dt.date | None = None) -> list[Organisation]:
+    """Organisations the user may write cases for: applicant role, a membership, and an
+    organisation that can own cases (a non-profit partner never can)."""
+    if not has_role(user, Role.APPLICANT, on):
+        return []
+    return [org for org in organisations_of(user, on) if org.can_own_cases]
+
+
+@dataclass(frozen=True)
+class CityDirectorCapacity:
+    """In what capacity a person takes the city director's decisions on a day."""
+
+    principal: User
+    delegation: Delegation | None
+
+    @property
+    def on_delegation(self) -> bool:
+        return self.delegation is not None
+
+
+def active_delegation_for(user, on: dt.date | None = None) -> Delegation | None:
+    """The delegation that makes this user the city director's delegate on the day."""
+    if not _is_person(user):
+        return None
+    day = _today(on)
+    cache = user.__dict__.setdefault("_fondadmin_delegation", {})
+    if day not in cache:
+        cache[day] = (
+            Delegation.objects.active_on(day)
+            .filter(delegate_id=user.pk, delegator__is_active=True)
+            .select_related("delegator")
+            .first()
+        )
+    delegation = cache[day]
+    # A delegation counts only while the one who gave it is city director.
+    if delegation and not has_role(delegation.delegator, Role.CITY_DIRECTOR, day):
+        return None
+    return delegation
+
+
+def city_director_capacity(user, on: dt.date | None = None) -> CityDirectorCapacity | None:
+    """The city director acts in their own right; a named delegate acts "på delegation"
+    during the delegation's period. Anyone else: None."""
+    if has_role(user, Role.CITY_DIRECTOR, on):
+        return CityDirectorCapacity(principal=user, delegation=None)
+    delegation = active_delegation_for(user, on)
+    if delegation:
+        return CityDirectorCapacity(principal=delegation.delegator, delegation=delegation)
+    return None
+
+
+# --- Questions the views ask ------------------------------------------------------------------
+
+
+def can_manage_users(user) -> bool:
+    return has_role(user, Role.FUND_ADMIN)
+
+
+def can_read_users(user) -> bool:
+    return has_any_role(user, {Role.FUND_ADMIN, Role.AUDITOR})
+
+
+def can_manage_delegations(user) -> bool:
+    """Only the city director names a delegate (a delegate cannot delegate further)."""
+    return has_role(user, Role.CITY_DIRECTOR)
+
+
+def can_read_delegations(user) -> bool:
+    return has_any_role(user, READ_ALL_ROLES) or active_delegation_for(user) is not None
+
+
+def get_user_for(viewer, pk: int, *, write: bool = False) -> User:
+    """A person's record for the user-management pages."""
+    if not can_read_users(viewer):
+        raise Http404
+    try:
+        person = User.objects.get(pk=pk)
+    except User.DoesNotExist as missing:
+        raise Http404 from missing
+    if write and not can_manage_users(viewer):
+        raise PermissionDenied
+    return person
+
+
+def get_delegation_for(viewer, pk: int, *, write: bool = False) -> Delegation:
+    if not can_read_delegations(viewer):
+        raise Http404
+    try:
+        delegation = Delegation.objects.select_related("delegator", "delegate").get(pk=pk)
+    except Delegation.DoesNotExist as missing:
+        raise Http404 from missing
+    if write and not (can_manage_delegations(viewer) and delegation.delegator_id == viewer.pk):
+        raise PermissionDenied
+    return delegation

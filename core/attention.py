@@ -1,0 +1,24 @@
+"""What waits for a person: the items each app contributes to the start page.
+
+Each app exposes ``selectors.attention_for(user) -> list[Attention]``; ``fondadmin.start``
+composes them by role. Later issues add items; the start page itself does not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The start page groups items under the role they concern; "delegate" is the city director's
+# delegate acting during a delegation.
+DELEGATE = "delegate"
+
+
+@dataclass(frozen=True)
+class Attention:
+    role: str
+    title: str
+    url: str = ""
+    detail: str = ""
+    count: int | None = None
+    # "action": something to do; "info": something to know.
+    kind: str = "action"

@@ -1,0 +1,183 @@
+"""Demo data for people and roles. Idempotent: running it again changes nothing that exists.
+
+Names of people are invented; the organisations are Stockholm's committees of 2019.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import services
+from core.models import (
+    Delegation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleAssignment,
+    User,
+)
+
+DEMO_PASSWORD = "demo-fondadmin"  # noqa: S105 - printed for the demo; refused in production
+DEMO_DOMAIN = "demo.stockholm.example"
+STORY_START = dt.date(2015, 1, 1)
+
+DISTRICTS = [
+    ("Rinkeby-Kista stadsdelsnämnd", "Rinkeby-Kista"),
+    ("Spånga-Tensta stadsdelsnämnd", "Spånga-Tensta"),
+    ("Hässelby-Vällingby stadsdelsnämnd", "Hässelby-Vällingby"),
+    ("Bromma stadsdelsnämnd", "Bromma"),
+    ("Kungsholmens stadsdelsnämnd", "Kungsholmen"),
+    ("Norrmalms stadsdelsnämnd", "Norrmalm"),
+    ("Östermalms stadsdelsnämnd", "Östermalm"),
+    ("Södermalms stadsdelsnämnd", "Södermalm"),
+    ("Enskede-Årsta-Vantörs stadsdelsnämnd", "Enskede-Årsta-Vantör"),
+    ("Skarpnäcks stadsdelsnämnd", "Skarpnäck"),
+    ("Farsta stadsdelsnämnd", "Farsta"),
+    ("Älvsjö stadsdelsnämnd", "Älvsjö"),
+    ("Hägersten-Liljeholmens stadsdelsnämnd", "Hägersten-Liljeholmen"),
+    ("Skärholmens stadsdelsnämnd", "Skärholmen"),
+]
+SPECIALISTS = [
+    ("Kommunstyrelsen (stadsledningskontoret)", "Kommunstyrelsen"),
+    ("Socialnämnden", "Socialnämnden"),
+    ("Utbildningsnämnden", "Utbildningsnämnden"),
+    ("Arbetsmarknadsnämnden", "Arbetsmarknadsnämnden"),
+]
+NONPROFITS = [
+    ("Föreningen Föräldrastöd Söderort (demo)", "Föräldrastöd Söderort"),
+    ("Läxhjälpsnätverket Järva (demo)", "Läxhjälp Järva"),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    roles: tuple[str, ...]
+    organisation: str | None
+    title: str
+    staff: bool = False
+
+    @property
+    def address(self) -> str:
+        return f"{self.email}@{DEMO_DOMAIN}"
+
+
+PEOPLE = [
+    DemoPerson(
+        "anna.lindqvist",
+        "Anna Lindqvist",
+        (Role.FUND_ADMIN,),
+        "Kommunstyrelsen",
+        "Handläggare, sociala investeringsfonden",
+        staff=True,
+    ),
+    DemoPerson(
+        "erik.johansson", "Erik Johansson", (Role.APPLICANT,), "Farsta", "Utvecklingsledare"
+    ),
+    DemoPerson(
+        "leila.haddad",
+        "Leila Haddad",
+        (Role.APPLICANT,),
+        "Socialnämnden",
+        "Enhetschef, socialförvaltningen",
+    ),
+    DemoPerson(
+        "karin.berg",
+        "Karin Berg",
+        (Role.COUNCIL_MEMBER,),
+        "Skarpnäck",
+        "Avdelningschef, Skarpnäcks stadsdelsförvaltning",
+    ),
+    DemoPerson(
+        "jonas.wikstrom",
+        "Jonas Wikström",
+        (Role.COUNCIL_MEMBER,),
+        "Utbildningsnämnden",
+        "Avdelningschef, utbildningsförvaltningen",
+    ),
+    DemoPerson(
+        "lars.nystrom",
+        "Lars Nyström",
+        (Role.SCIENTIFIC_REVIEWER,),
+        None,
+        "Professor i socialt arbete",
+    ),
+    DemoPerson("malin.ek", "Malin Ek", (Role.CITY_DIRECTOR,), "Kommunstyrelsen", "Stadsdirektör"),
+    DemoPerson("johan.sjoberg", "Johan Sjöberg", (), "Kommunstyrelsen", "Biträdande stadsdirektör"),
+    DemoPerson(
+        "per.holm", "Per Holm", (Role.BOARD_SECRETARY,), "Kommunstyrelsen", "Kommunsekreterare"
+    ),
+    DemoPerson("eva.strand", "Eva Strand", (Role.AUDITOR,), None, "Revisor, stadsrevisionen"),
+]
+DELEGATE = "johan.sjoberg"
+DIRECTOR = "malin.ek"
+
+
+def _organisations() -> dict[str, Organisation]:
+    by_short = {}
+    for kind, rows in (
+        (OrganisationKind.DISTRICT_COMMITTEE, DISTRICTS),
+        (OrganisationKind.SPECIALIST_COMMITTEE, SPECIALISTS),
+        (OrganisationKind.NONPROFIT, NONPROFITS),
+    ):
+        for name, short in rows:
+            org, _created = Organisation.objects.get_or_create(
+                name=name, defaults={"short_name": short, "kind": kind, "active_from": STORY_START}
+            )
+            by_short[short] = org
+    return by_short
+
+
+@transaction.atomic
+def load(*, today: dt.date | None = None) -> list[tuple[DemoPerson, User]]:
+    day = today or timezone.localdate()
+    organisations = _organisations()
+    people = []
+    for person in PEOPLE:
+        user = User.objects.filter(email=person.address).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=person.address,
+                full_name=person.full_name,
+                password=DEMO_PASSWORD,
+                is_staff=person.staff,
+                date_joined=timezone.make_aware(dt.datetime.combine(STORY_START, dt.time(9))),
+            )
+        if (
+            person.organisation
+            and not Membership.objects.filter(
+                user=user, organisation=organisations[person.organisation]
+            ).exists()
+        ):
+            services.membership_add(
+                actor=None,
+                user=user,
+                organisation=organisations[person.organisation],
+                title=person.title,
+                valid_from=STORY_START,
+                today=day,
+            )
+        for role in person.roles:
+            if not RoleAssignment.objects.filter(user=user, role=role).exists():
+                services.role_assign(
+                    actor=None, user=user, role=role, valid_from=STORY_START, today=day
+                )
+        people.append((person, user))
+    users = {person.email: user for person, user in people}
+    director, delegate = users[DIRECTOR], users[DELEGATE]
+    if not Delegation.objects.current_or_future(day).filter(delegator=director).exists():
+        services.delegation_create(
+            actor=director,
+            delegate=delegate,
+            valid_from=day,
+            valid_until=day + dt.timedelta(days=27),
+            note="Semester (demo)",
+            today=day,
+        )
+    return people

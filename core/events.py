@@ -1,0 +1,82 @@
+"""The activity log: one ``Event`` per business action, and how each action reads.
+
+Each app registers its actions' texts with ``register_actions``; the texts are formatted with
+the event's data when shown, so the log reads in the viewer's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Event, Role
+
+_ACTIONS: dict[str, object] = {}
+_VALUE_LABELS: dict[str, Callable[[str], str]] = {
+    "role": lambda value: str(Role(value).label) if value in Role.values else value,
+}
+
+
+def register_actions(texts: Mapping[str, object]) -> None:
+    """Register display texts (lazy format strings with %(key)s placeholders) for actions."""
+    _ACTIONS.update(texts)
+
+
+class _Data(dict):
+    def __missing__(self, key):
+        return "–"
+
+
+def describe(event: Event) -> str:
+    text = _ACTIONS.get(event.action)
+    if text is None:
+        return event.action
+    data = _Data(
+        {key: _VALUE_LABELS.get(key, str)(value) for key, value in (event.data or {}).items()}
+    )
+    return str(text) % data
+
+
+def event_record(
+    *,
+    actor,
+    action: str,
+    target,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    data: dict | None = None,
+) -> Event:
+    if action not in _ACTIONS:
+        raise ValueError(f"Unregistered action {action!r}: call register_actions first.")
+    return Event.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target=target,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        data=data or {},
+    )
+
+
+register_actions(
+    {
+        "user.invited": _("Invited as %(email)s"),
+        "user.invitation_resent": _("Invitation sent again"),
+        "user.invitation_accepted": _("Accepted the invitation and chose a password"),
+        "user.updated": _("Details changed"),
+        "user.deactivated": _("Deactivated"),
+        "user.reactivated": _("Reactivated"),
+        "user.password_reset_sent": _("Password reset e-mail sent"),
+        "role.assigned": _("Role %(role)s from %(valid_from)s until %(valid_until)s"),
+        "role.ended": _("Role %(role)s ends %(valid_until)s"),
+        "role.withdrawn": _("Role %(role)s withdrawn before it began"),
+        "membership.added": _("Member of %(organisation)s from %(valid_from)s"),
+        "membership.ended": _("Membership of %(organisation)s ends %(valid_until)s"),
+        "membership.withdrawn": _("Membership of %(organisation)s withdrawn before it began"),
+        "delegation.created": _("Delegate %(delegate)s from %(valid_from)s until %(valid_until)s"),
+        "delegation.ended": _("Delegation to %(delegate)s ended"),
+    }
+)

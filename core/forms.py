@@ -1,0 +1,337 @@
+"""Forms validate and lay out; the rules live in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.middleware import PENDING_POST_KEY
+from core.models import Organisation, Role, User
+
+# --- Shared pieces ---------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label, *, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD, for example 2026-11-22.")},
+    )
+
+
+class CrispyMixin:
+    """Forms render their own fields; templates write the <form> tag and the buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class IdempotentMixin(forms.Form):
+    """A one-time key in the form: see ``core.views.idempotent``."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+
+def restore_pending_post(request) -> QueryDict | None:
+    """What the person had typed into this page's form when their session expired, once."""
+    pending = request.session.get(PENDING_POST_KEY)
+    if not pending or pending.get("path") != request.path:
+        return None
+    del request.session[PENDING_POST_KEY]
+    data = QueryDict(mutable=True)
+    for key, values in pending["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+def bound_or_restored(request):
+    """POST data on a POST; on a GET, the data kept across an expired session, if any."""
+    if request.method == "POST":
+        return request.POST
+    return restore_pending_post(request)
+
+
+# --- Login and passwords ---------------------------------------------------------------------
+
+
+class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
+    """Logs in with the e-mail address. A deactivated account is told so (only to someone who
+    knows its password), instead of the usual "wrong e-mail or password"."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or the password is wrong. Both are checked exactly as typed; "
+            "the password is case-sensitive."
+        ),
+        "inactive": _(
+            "Your account has been deactivated. Contact the fund administrators if you need "
+            "access again."
+        ),
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user_cache = authenticate(self.request, username=email, password=password)
+            if self.user_cache is None:
+                inactive = User.objects.filter(email__iexact=email, is_active=False).first()
+                if inactive is not None and inactive.check_password(password):
+                    raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def save(self, *args, **kwargs):
+        """Send through the e-mail queue with our own link, to active users only. Whether the
+        address exists is not revealed."""
+        from core.services import password_reset_send
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            password_reset_send(user=user)
+
+
+class SetPasswordForm(CrispyMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class InvitationAcceptForm(CrispyMixin, forms.Form):
+    """The invited person chooses a password."""
+
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def _role_choices():
+    return [(value, label) for value, label in Role.choices]
+
+
+class UserInviteForm(CrispyMixin, IdempotentMixin):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Required for applicants. External reviewers may have none."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    valid_from = date_field(_("Valid from"))
+    valid_until = date_field(
+        _("Valid until"), required=False, help_text=_("Leave empty if there is no end date.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.initial.setdefault("valid_from", timezone.localdate())
+        self.initial.setdefault("language", "sv")
+
+
+class UserEditForm(CrispyMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    is_staff = forms.BooleanField(label=_("May open the read-only Django admin"), required=False)
+
+
+class ReasonForm(CrispyMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class OptionalReasonForm(CrispyMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class RoleAssignForm(CrispyMixin, IdempotentMixin):
+    role = forms.ChoiceField(label=_("Role"), choices=_role_choices)
+    valid_from = date_field(_("Valid from"))
+    valid_until = date_field(
+        _("Valid until"), required=False, help_text=_("Leave empty if there is no end date.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("valid_from", timezone.localdate())
+
+
+class MembershipAddForm(CrispyMixin, IdempotentMixin):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    valid_from = date_field(_("Valid from"))
+    valid_until = date_field(
+        _("Valid until"), required=False, help_text=_("Leave empty if there is no end date.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.initial.setdefault("valid_from", timezone.localdate())
+
+
+class PeriodEndForm(CrispyMixin, forms.Form):
+    valid_until = date_field(
+        _("Last day"), help_text=_("The role or membership holds until the end of this day.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("valid_until", timezone.localdate())
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search name or e-mail"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=lambda: [("", _("All roles")), *Role.choices]
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("All organisations"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("active", _("Active")),
+            ("invited", _("Invited, not yet accepted")),
+            ("inactive", _("Deactivated")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+
+# --- Delegations -----------------------------------------------------------------------------
+
+
+class DelegationForm(CrispyMixin, IdempotentMixin):
+    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=User.objects.none())
+    valid_from = date_field(_("From"))
+    valid_until = date_field(_("Until (inclusive)"))
+    note = forms.CharField(
+        label=_("Scope and reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("For example: holiday, weeks 28-31."),
+    )
+
+    def __init__(self, *args, director=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("full_name")
+        if director is not None:
+            people = people.exclude(pk=director.pk)
+        self.fields["delegate"].queryset = people
+        today = timezone.localdate()
+        self.initial.setdefault("valid_from", today)
+        self.initial.setdefault("valid_until", today + dt.timedelta(days=14))
+
+
+# --- Accessibility reports ----------------------------------------------------------------------
+
+
+class AccessibilityReportForm(CrispyMixin, IdempotentMixin):
+    description = forms.CharField(
+        label=_("What is the problem?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Describe what you tried to do and what happened."),
+    )
+    page = forms.CharField(label=_("Which page? (optional)"), max_length=500, required=False)
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"),
+        required=False,
+        help_text=_("Fill this in if you want an answer."),
+    )

@@ -1,0 +1,64 @@
+"""Small helpers for thin views."""
+
+from __future__ import annotations
+
+import uuid
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+
+from core.errors import DomainError
+from core.models import IdempotencyKey
+
+
+def add_domain_error(form, error: DomainError) -> None:
+    """Show a refused action on the form: on its field if it names one the form has."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class _Unsuccessful(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def idempotent(view):
+    """Make a POST that creates something safe against double-clicks and reloads.
+
+    The form carries a one-time ``idempotency_key``. The first request with a key records it
+    together with where its success redirected; a later request with the same key is sent to
+    the same place without doing the work again. Two requests at the same instant: the second
+    waits on the key's unique index and then follows the first. A response that is not a
+    redirect (the form had errors) stores nothing, so the form can be sent again.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        raw = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
+        try:
+            key = uuid.UUID(raw)
+        except ValueError:
+            return view(request, *args, **kwargs)
+        user = request.user if request.user.is_authenticated else None
+        done = IdempotencyKey.objects.filter(key=key).first()
+        if done is not None:
+            return redirect(done.response_url)
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(key=key, user=user, path=request.path)
+                response = view(request, *args, **kwargs)
+                if response.status_code not in (301, 302, 303):
+                    raise _Unsuccessful(response)
+                record.response_url = response["Location"]
+                record.save(update_fields=["response_url"])
+        except _Unsuccessful as unsuccessful:
+            return unsuccessful.response
+        except IntegrityError:
+            done = IdempotencyKey.objects.filter(key=key).first()
+            if done is None:
+                raise
+            return redirect(done.response_url)
+        return response
+
+    return wrapper

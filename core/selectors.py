@@ -1,0 +1,238 @@
+"""Reads that pages and other apps use: named, with their own joins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core import access
+from core.attention import DELEGATE, Attention
+from core.models import Delegation, Invitation, Membership, Role, RoleAssignment, User
+
+
+def fund_administrators(on: dt.date | None = None) -> QuerySet[User]:
+    day = on or timezone.localdate()
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__in=RoleAssignment.objects.active_on(day).filter(role=Role.FUND_ADMIN),
+    ).distinct()
+
+
+def user_list(
+    *,
+    search: str = "",
+    role: str = "",
+    organisation_id: int | None = None,
+    status: str = "",
+    on: dt.date | None = None,
+) -> QuerySet[User]:
+    """People for the user register, with today's roles and memberships loaded."""
+    day = on or timezone.localdate()
+    people = User.objects.all()
+    if search:
+        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    if role:
+        people = people.filter(
+            pk__in=RoleAssignment.objects.active_on(day).filter(role=role).values("user_id")
+        )
+    if organisation_id:
+        people = people.filter(
+            pk__in=Membership.objects.active_on(day)
+            .filter(organisation_id=organisation_id)
+            .values("user_id")
+        )
+    if status == "active":
+        people = people.filter(is_active=True)
+    elif status == "inactive":
+        people = people.filter(is_active=False)
+    elif status == "invited":
+        people = people.filter(
+            is_active=True,
+            pk__in=Invitation.objects.filter(
+                accepted_at__isnull=True, revoked_at__isnull=True
+            ).values("user_id"),
+        )
+    return people.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.active_on(day).order_by("role"),
+            to_attr="current_roles",
+        ),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.active_on(day)
+            .select_related("organisation")
+            .order_by("organisation__name"),
+            to_attr="current_memberships",
+        ),
+    ).order_by("full_name", "email")
+
+
+def user_detail(user: User) -> dict:
+    """Everything the person page shows about one person, in a fixed number of queries."""
+    return {
+        "roles": list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("created_by")
+            .order_by("withdrawn_at", "-valid_from", "role")
+        ),
+        "memberships": list(
+            Membership.objects.filter(user=user)
+            .select_related("organisation", "created_by")
+            .order_by("withdrawn_at", "-valid_from")
+        ),
+        "invitation": Invitation.objects.filter(user=user).select_related("created_by").first(),
+        "delegations": list(
+            Delegation.objects.filter(Q(delegator=user) | Q(delegate=user)).select_related(
+                "delegator", "delegate"
+            )
+        ),
+    }
+
+
+def delegations_visible_to(user) -> QuerySet[Delegation]:
+    delegations = Delegation.objects.select_related("delegator", "delegate", "ended_by")
+    if access.has_any_role(user, access.READ_ALL_ROLES):
+        return delegations
+    return delegations.filter(delegate=user)
+
+
+def attention_for(user) -> list[Attention]:
+    """What the people and roles part asks of this person today."""
+    items: list[Attention] = []
+    day = timezone.localdate()
+    roles = access.active_roles(user)
+    if Role.FUND_ADMIN in roles:
+        items += [
+            Attention(
+                role=Role.FUND_ADMIN,
+                title=_("Invite a user"),
+                url=reverse("users:invite"),
+                kind="link",
+            ),
+            Attention(
+                role=Role.FUND_ADMIN,
+                title=_("Users and roles"),
+                url=reverse("users:list"),
+                kind="link",
+            ),
+        ]
+    if Role.APPLICANT in roles and not access.applicant_organisations(user):
+        items.append(
+            Attention(
+                role=Role.APPLICANT,
+                title=_("You are not linked to an organisation that can apply"),
+                detail=_(
+                    "Ask a fund administrator to add you to your committee or company, then "
+                    "you can write idea sketches for it."
+                ),
+            )
+        )
+    if Role.AUDITOR in roles:
+        items.append(
+            Attention(
+                role=Role.AUDITOR,
+                title=_("Users and roles"),
+                url=reverse("users:list"),
+                kind="link",
+            )
+        )
+    if Role.CITY_DIRECTOR in roles:
+        items.append(
+            Attention(
+                role=Role.CITY_DIRECTOR,
+                title=_("Delegations"),
+                url=reverse("delegations:list"),
+                kind="link",
+            )
+        )
+    if Role.FUND_ADMIN in roles:
+        now = timezone.now()
+        pending = Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, user__is_active=True
+        )
+        expired = pending.filter(expires_at__lte=now).count()
+        waiting = pending.filter(expires_at__gt=now).count()
+        if expired:
+            items.append(
+                Attention(
+                    role=Role.FUND_ADMIN,
+                    title=ngettext(
+                        "%(count)d invitation has expired without being accepted",
+                        "%(count)d invitations have expired without being accepted",
+                        expired,
+                    )
+                    % {"count": expired},
+                    detail=_("Send them again from the person's page."),
+                    url=reverse("users:list") + "?status=invited",
+                    count=expired,
+                )
+            )
+        if waiting:
+            items.append(
+                Attention(
+                    role=Role.FUND_ADMIN,
+                    title=ngettext(
+                        "%(count)d invitation is waiting to be accepted",
+                        "%(count)d invitations are waiting to be accepted",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                    url=reverse("users:list") + "?status=invited",
+                    count=waiting,
+                    kind="info",
+                )
+            )
+    if Role.CITY_DIRECTOR in roles:
+        current = (
+            Delegation.objects.current_or_future(day)
+            .filter(delegator=user)
+            .select_related("delegate")
+            .order_by("valid_from")
+            .first()
+        )
+        if current is None:
+            items.append(
+                Attention(
+                    role=Role.CITY_DIRECTOR,
+                    title=_("No delegate is named"),
+                    detail=_("Name a delegate who decides in your place while you are away."),
+                    url=reverse("delegations:create"),
+                    kind="info",
+                )
+            )
+        else:
+            items.append(
+                Attention(
+                    role=Role.CITY_DIRECTOR,
+                    title=_("%(name)s is your delegate from %(start)s until %(end)s")
+                    % {
+                        "name": current.delegate.full_name,
+                        "start": current.valid_from.isoformat(),
+                        "end": current.valid_until.isoformat(),
+                    },
+                    url=reverse("delegations:list"),
+                    kind="info",
+                )
+            )
+    delegation = access.active_delegation_for(user)
+    if delegation is not None and Role.CITY_DIRECTOR not in roles:
+        items.append(
+            Attention(
+                role=DELEGATE,
+                title=_("You act for %(name)s until %(end)s")
+                % {
+                    "name": delegation.delegator.full_name,
+                    "end": delegation.valid_until.isoformat(),
+                },
+                detail=_("Decisions you take for the city director are recorded as delegated."),
+                url=reverse("delegations:list"),
+                kind="info",
+            )
+        )
+    return items

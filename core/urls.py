@@ -1,0 +1,74 @@
+from django.urls import include, path
+
+from core.views import auth, delegations, users
+
+account_patterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("", auth.account, name="account"),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/changed/",
+        auth.auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth.auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth.auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invitation/<str:token>/", auth.invitation_accept_view, name="invitation_accept"),
+    path("session/keepalive/", auth.session_keepalive, name="session_keepalive"),
+]
+
+user_patterns = (
+    [
+        path("", users.user_list, name="list"),
+        path("invite/", users.user_invite, name="invite"),
+        path("<int:pk>/", users.user_detail, name="detail"),
+        path("<int:pk>/edit/", users.user_edit, name="edit"),
+        path("<int:pk>/deactivate/", users.user_deactivate, name="deactivate"),
+        path("<int:pk>/reactivate/", users.user_reactivate, name="reactivate"),
+        path("<int:pk>/password-reset/", users.user_password_reset, name="password_reset"),
+        path("<int:pk>/invitation/", users.user_invitation_resend, name="invitation_resend"),
+        path("<int:pk>/roles/add/", users.role_add, name="role_add"),
+        path("<int:pk>/roles/<int:item_pk>/end/", users.role_end, name="role_end"),
+        path("<int:pk>/roles/<int:item_pk>/withdraw/", users.role_withdraw, name="role_withdraw"),
+        path("<int:pk>/memberships/add/", users.membership_add, name="membership_add"),
+        path(
+            "<int:pk>/memberships/<int:item_pk>/end/", users.membership_end, name="membership_end"
+        ),
+        path(
+            "<int:pk>/memberships/<int:item_pk>/withdraw/",
+            users.membership_withdraw,
+            name="membership_withdraw",
+        ),
+    ],
+    "users",
+)
+
+delegation_patterns = (
+    [
+        path("", delegations.delegation_list, name="list"),
+        path("new/", delegations.delegation_create, name="create"),
+        path("<int:pk>/end/", delegations.delegation_end, name="end"),
+    ],
+    "delegations",
+)
+
+urlpatterns = [
+    path("accounts/", include(account_patterns)),
+    path("users/", include(user_patterns)),
+    path("delegations/", include(delegation_patterns)),
+]

@@ -1,0 +1,31 @@
+"""What every page's frame needs: navigation for the person's roles, and the session length."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import access
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    nav = []
+    if user is not None and user.is_authenticated:
+        nav.append((reverse("start"), _("Start"), "start"))
+        if access.can_read_users(user):
+            nav.append((reverse("users:list"), _("Users"), "users"))
+        if access.can_read_delegations(user):
+            nav.append((reverse("delegations:list"), _("Delegations"), "delegations"))
+        nav.append((reverse("account"), _("My account"), "account"))
+    match = getattr(request, "resolver_match", None)
+    current = ""
+    if match is not None:
+        current = match.namespace or match.url_name or ""
+        if current.startswith("password_change"):
+            current = "account"
+    return {
+        "nav": nav,
+        "nav_current": current,
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "production": settings.PRODUCTION,
+    }

@@ -1,0 +1,28 @@
+"""Load the demo data of every app, in dependency order. Idempotent; refused in production."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from core import demo as core_demo
+
+# Each app's loader, lowest first. Later issues add applications, projects and reclaim.
+LOADERS = [core_demo.load]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (organisations, demo users for every role, and more). Idempotent."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is refused when FONDADMIN_ENV=production.")
+        people = []
+        for loader in LOADERS:
+            result = loader()
+            if loader is core_demo.load:
+                people = result
+        self.stdout.write(self.style.SUCCESS("Demo data loaded.\n"))
+        self.stdout.write(f"Demo users (password for all: {core_demo.DEMO_PASSWORD}):")
+        width = max(len(person.address) for person, _user in people)
+        for person, _user in people:
+            roles = ", ".join(str(role.label) for role in person.roles) or "(delegate)"
+            self.stdout.write(f"  {person.address.ljust(width)}  {roles}")

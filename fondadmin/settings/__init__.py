@@ -1,0 +1,306 @@
+"""Settings for fondadmin, read from the environment.
+
+Every value that differs between the demo, CI and production comes from an environment
+variable; a malformed value stops the process at start-up with a message naming the variable
+(``environs`` raises ``EnvError``), rather than running with a surprising default.
+
+``FONDADMIN_ENV`` is ``development`` (the default: the demo and local work) or ``production``.
+Production refuses to start without the values it must not guess (secret key, hosts, a real
+database, a real mailer, a broker) and turns on every HTTPS protection, so that
+``manage.py check --deploy`` passes with no warnings.
+"""
+
+from pathlib import Path
+
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+from environs import Env, EnvError, validate
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = Env()
+
+ENVIRONMENTS = ("development", "production")
+try:
+    FONDADMIN_ENV = env.str("FONDADMIN_ENV", "development", validate=validate.OneOf(ENVIRONMENTS))
+except EnvError as error:  # pragma: no cover - exercised by tests/test_settings.py in a subprocess
+    raise ImproperlyConfigured(
+        f"FONDADMIN_ENV must be one of {', '.join(ENVIRONMENTS)}: {error}"
+    ) from error
+PRODUCTION = FONDADMIN_ENV == "production"
+
+
+def _required_in_production(name: str, value: object) -> None:
+    if PRODUCTION and not value:
+        raise ImproperlyConfigured(f"{name} must be set when FONDADMIN_ENV=production.")
+
+
+# --- Core ------------------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when FONDADMIN_ENV=production.")
+
+# Development only; production refuses it (below).
+_DEV_SECRET = "django-insecure-fondadmin-development-only-never-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+_required_in_production("SECRET_KEY", SECRET_KEY)
+if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be at least 50 random characters in production "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+_required_in_production("ALLOWED_HOSTS", ALLOWED_HOSTS)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_htmx",
+    "simple_history",
+    "core",
+    "applications",
+    "projects",
+    "reclaim",
+    "reports",
+    "fondadmin",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.UserLanguageMiddleware",
+    "core.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "fondadmin.urls"
+WSGI_APPLICATION = "fondadmin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fondadmin.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------------
+# The demo runs on a SQLite file; tests, CI, compose and production on PostgreSQL.
+
+_DEMO_DB = BASE_DIR / "var" / "demo.sqlite3"
+DATABASES = {
+    "default": env.dj_db_url(
+        "DATABASE_URL",
+        "" if PRODUCTION else f"sqlite:///{_DEMO_DB}",
+        conn_max_age=env.int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+_required_in_production("DATABASE_URL", DATABASES["default"].get("ENGINE"))
+_ENGINE = DATABASES["default"]["ENGINE"]
+if _ENGINE not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    raise ImproperlyConfigured(f"DATABASE_URL must name PostgreSQL or SQLite, not {_ENGINE}.")
+if PRODUCTION and _ENGINE != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
+if _ENGINE == "django.db.backends.sqlite3":
+    # Concurrent requests in the demo must wait for the write lock, not fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication ----------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "start"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link is valid for one day
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", 14)
+
+# Sessions end after a period without activity. A script on every page warns before that and
+# offers to extend (WCAG 2.2.1); a form posted after expiry is kept across the new login.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "fondadmin.views.csrf_failure"
+
+# --- Language, time and formats -----------------------------------------------------------
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Stockholm"
+USE_TZ = True
+FORMAT_MODULE_PATH = ["fondadmin.formats"]
+
+# --- Static and media files ---------------------------------------------------------------
+# Bootstrap comes from npm (package.json), is served by the app and never committed.
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Security -----------------------------------------------------------------------------
+# The same Content-Security-Policy in every mode, so that tests enforce what production sends:
+# no inline script or style anywhere, nothing from other origins.
+
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+    if env.bool("TRUST_X_FORWARDED_PROTO", False):
+        # Only behind a proxy that sets this header itself (see docker-compose.yml).
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
+    # Health checks from the orchestrator arrive over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
+# --- E-mail -------------------------------------------------------------------------------
+# EMAIL_URL in the dj-email-url form: smtp://user:password@host:587/?tls=True, or console://.
+
+
+def _mailers_from_url(url: str) -> dict:
+    try:
+        parsed = dj_email_url.parse(url)
+    except Exception as error:
+        raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {error}") from error
+    options = {}
+    if parsed["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        options = {
+            "host": parsed["EMAIL_HOST"],
+            "port": parsed["EMAIL_PORT"],
+            "username": parsed["EMAIL_HOST_USER"] or None,
+            "password": parsed["EMAIL_HOST_PASSWORD"] or None,
+            "use_tls": parsed["EMAIL_USE_TLS"],
+            "use_ssl": parsed["EMAIL_USE_SSL"],
+            "timeout": parsed["EMAIL_TIMEOUT"] or 20,
+        }
+    elif parsed["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+        options = {"file_path": parsed["EMAIL_FILE_PATH"]}
+    return {"default": {"BACKEND": parsed["EMAIL_BACKEND"], "OPTIONS": options}}
+
+
+EMAIL_URL = env.str("EMAIL_URL", "" if PRODUCTION else "console://")
+_required_in_production("EMAIL_URL", EMAIL_URL)
+MAILERS = _mailers_from_url(EMAIL_URL)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", "" if PRODUCTION else "Sociala investeringsfonden <fond@localhost>"
+)
+_required_in_production("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where reports of accessibility problems go, besides the fund administrators.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", "")
+# The address people see in e-mails (links in invitations and password resets).
+SITE_URL = env.str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+_required_in_production("SITE_URL", SITE_URL)
+
+# --- Celery -------------------------------------------------------------------------------
+# Without a broker (the demo) tasks run in-process; with one they go to the workers.
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "")
+_required_in_production("CELERY_BROKER_URL", CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task must not hang for long when Redis is down.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE = {
+    "resend-pending-emails": {"task": "core.tasks.resend_pending_emails", "schedule": 600.0},
+}
+
+# --- Caches -------------------------------------------------------------------------------
+
+CACHES = {"default": env.dj_cache_url("CACHE_URL", "locmem://")}
+
+# --- Third-party ----------------------------------------------------------------------------
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+# --- Logging ------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

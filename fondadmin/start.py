@@ -1,0 +1,126 @@
+"""The start page: for each role a person holds, what to do next.
+
+It composes ``attention_for(user)`` from every app, in the order of the dependency graph, and
+groups the items by role. An app adds to the start page by returning items; nothing here
+changes when it does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from applications import selectors as applications_selectors
+from core import access
+from core import selectors as core_selectors
+from core.attention import DELEGATE, Attention
+from core.models import Role
+from projects import selectors as projects_selectors
+from reclaim import selectors as reclaim_selectors
+from reports import selectors as reports_selectors
+
+PROVIDERS = (
+    core_selectors.attention_for,
+    applications_selectors.attention_for,
+    projects_selectors.attention_for,
+    reclaim_selectors.attention_for,
+    reports_selectors.attention_for,
+)
+
+# Order of the sections, and what each role is told: a heading, what the role does, and what
+# to say when nothing waits.
+GUIDANCE = {
+    Role.FUND_ADMIN: (
+        _("Fund administrator"),
+        _("You run the fund: calls, reviews, decisions, projects, money and users."),
+        _("Nothing is waiting for you right now."),
+    ),
+    Role.CITY_DIRECTOR: (
+        _("City director"),
+        _(
+            "You approve the proposals to the board, decide reclaim plans and receive the "
+            "reports on the investments."
+        ),
+        _("No proposals or reclaim plans are waiting for your decision."),
+    ),
+    DELEGATE: (
+        _("City director's delegate"),
+        _(
+            "During the delegation you decide in the city director's place. Your decisions are "
+            "recorded as taken on delegation."
+        ),
+        _("No proposals or reclaim plans are waiting for a decision."),
+    ),
+    Role.COUNCIL_MEMBER: (
+        _("Council member"),
+        _(
+            "You review and score the applications assigned to you and take part in the "
+            "council's decisions."
+        ),
+        _("No applications are assigned to you right now."),
+    ),
+    Role.SCIENTIFIC_REVIEWER: (
+        _("Scientific reviewer"),
+        _(
+            "You write statements on the evidence base and evaluation design of the "
+            "applications assigned to you."
+        ),
+        _("No applications are assigned to you right now."),
+    ),
+    Role.BOARD_SECRETARY: (
+        _("Board secretary"),
+        _("You record the board's decisions on the proposals from the city director."),
+        _("No proposals are waiting to be recorded."),
+    ),
+    Role.APPLICANT: (
+        _("Applicant"),
+        _(
+            "You write idea sketches and applications when a call is open, revise them after "
+            "review and report on your projects."
+        ),
+        _("Nothing is waiting for you. When a call opens you can start an idea sketch here."),
+    ),
+    Role.AUDITOR: (
+        _("Auditor"),
+        _(
+            "You can read all submitted and decided cases, the ledger and the reports. You "
+            "cannot change anything."
+        ),
+        _("Nothing is waiting for you."),
+    ),
+}
+
+
+@dataclass
+class Section:
+    role: str
+    heading: str
+    intro: str
+    empty: str
+    actions: list[Attention] = field(default_factory=list)
+    notes: list[Attention] = field(default_factory=list)
+    links: list[Attention] = field(default_factory=list)
+    organisations: list = field(default_factory=list)
+
+
+def start_sections(user) -> list[Section]:
+    roles = set(access.active_roles(user))
+    if access.active_delegation_for(user) is not None and Role.CITY_DIRECTOR not in roles:
+        roles.add(DELEGATE)
+    sections = {
+        role: Section(role, *[str(text) for text in GUIDANCE[role]])
+        for role in GUIDANCE
+        if role in roles
+    }
+    for provider in PROVIDERS:
+        for item in provider(user):
+            section = sections.get(item.role)
+            if section is None:
+                continue
+            {"action": section.actions, "info": section.notes, "link": section.links}[
+                item.kind
+            ].append(item)
+    if Role.APPLICANT in sections:
+        sections[Role.APPLICANT].organisations = access.applicant_organisations(user)
+    return list(sections.values())

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fondadmin import views
+
+admin.site.site_header = "fondadmin"
+admin.site.site_title = "fondadmin"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("language/", views.set_language, name="set_language"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("", include("core.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,119 @@
+"""Shared fixtures. The suite runs on PostgreSQL (fondadmin.settings.test) and needs Redis for
+the tests that start a real Celery worker; both are checked before anything runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tests import factories
+
+# Playwright's sync API runs an event loop in the test thread; the ORM is used there too.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    if hasattr(session.config, "workerinput"):
+        return  # the controller has checked
+    problems = []
+    if not _reachable(settings.TEST_DATABASE_URL, 5432):
+        problems.append(
+            f"PostgreSQL does not answer at {urlparse(settings.TEST_DATABASE_URL).netloc}.\n"
+            "    Start it with `bin/services` (or: pg_ctlcluster --skip-systemctl-redirect "
+            "$(ls /etc/postgresql) main start),\n    or point TEST_DATABASE_URL at another server."
+        )
+    if not _reachable(settings.TEST_REDIS_URL, 6379):
+        problems.append(
+            f"Redis does not answer at {urlparse(settings.TEST_REDIS_URL).netloc}.\n"
+            "    Start it with `bin/services` (or: redis-server --daemonize yes --bind 127.0.0.1 "
+            "--port 6379 --save '' --appendonly no),\n"
+            "    or point TEST_REDIS_URL at another server."
+        )
+    if problems:
+        pytest.exit("The test suite cannot start:\n  - " + "\n  - ".join(problems), returncode=3)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def fund_admin(db):
+    return factories.person("fund_admin", name="Fia Fondadmin")
+
+
+@pytest.fixture
+def other_fund_admin(db):
+    return factories.person("fund_admin", name="Olle Andra")
+
+
+@pytest.fixture
+def city_director(db):
+    return factories.person("city_director", name="Stina Stadsdirektör")
+
+
+@pytest.fixture
+def auditor(db):
+    return factories.person("auditor", name="Rut Revisor")
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.OrganisationFactory(name="Farsta stadsdelsnämnd", short_name="Farsta")
+
+
+@pytest.fixture
+def applicant(db, organisation):
+    return factories.person("applicant", organisation=organisation, name="Ada Sökande")
+
+
+def _forget_broker_connections(app):
+    """Drop pooled connections so the next message goes to the broker now configured.
+    (app.close() would do it too, but also unregisters the app, losing its shared tasks.)"""
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker (in a thread) consuming from Redis, on a queue of its own so that
+    parallel test processes never take each other's tasks."""
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from fondadmin.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    saved = {
+        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
+    }
+    _forget_broker_connections(app)
+    app.conf.update(
+        broker_url=settings.TEST_REDIS_URL, task_always_eager=False, task_default_queue=queue
+    )
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING", queues=[queue]
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+        _forget_broker_connections(app)
