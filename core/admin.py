@@ -10,6 +10,9 @@ from core import models
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Staff may look; nobody adds, changes or deletes here."""
 
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
 

@@ -19,6 +19,10 @@ from core.models import Organisation, Role, User
 
 # --- Shared pieces ---------------------------------------------------------------------------
 
+# Django 6 labels empty choices with this string, which its own Swedish catalogue lacks; having it
+# here puts it in ours (which takes precedence), so every select in the app reads in Swedish.
+CHOOSE = _("- Select an option -")
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -183,6 +187,7 @@ class UserInviteForm(CrispyMixin, IdempotentMixin):
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
+        empty_label=_("No organisation"),
         help_text=_("Required for applicants. External reviewers may have none."),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -240,7 +245,7 @@ class RoleAssignForm(CrispyMixin, IdempotentMixin):
 
 class MembershipAddForm(CrispyMixin, IdempotentMixin):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=CHOOSE
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     valid_from = date_field(_("Valid from"))
@@ -297,7 +302,9 @@ class UserFilterForm(forms.Form):
 
 
 class DelegationForm(CrispyMixin, IdempotentMixin):
-    delegate = forms.ModelChoiceField(label=_("Delegate"), queryset=User.objects.none())
+    delegate = forms.ModelChoiceField(
+        label=_("Delegate"), queryset=User.objects.none(), empty_label=CHOOSE
+    )
     valid_from = date_field(_("From"))
     valid_until = date_field(_("Until (inclusive)"))
     note = forms.CharField(

@@ -47,7 +47,9 @@ if PRODUCTION and DEBUG:
 _DEV_SECRET = "django-insecure-fondadmin-development-only-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 _required_in_production("SECRET_KEY", SECRET_KEY)
-if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
     raise ImproperlyConfigured(
         "SECRET_KEY must be at least 50 random characters in production "
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."

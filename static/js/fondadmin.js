@@ -22,8 +22,13 @@
     });
   });
 
-  /* After a refused form, move focus to the summary so that it is read out first. */
   document.addEventListener("DOMContentLoaded", function () {
+    /* The visual asterisk on required fields is not part of the field's name: the field's
+       required attribute is what assistive technology announces. */
+    document.querySelectorAll(".asteriskField").forEach(function (star) {
+      star.setAttribute("aria-hidden", "true");
+    });
+    /* After a refused form, move focus to the summary so that it is read out first. */
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();
   });

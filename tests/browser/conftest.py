@@ -1,5 +1,8 @@
 """Fixtures for browser tests: one Chromium per test process, a Visitor per person."""
 
+import os
+import shutil
+
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -10,7 +13,11 @@ from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, Visitor
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            # Chromium on Linux takes its interface language (date fields) from these.
+            env={**os.environ, "LANGUAGE": "sv", "LANG": "sv_SE.UTF-8"},
         )
         yield chromium
         chromium.close()
@@ -21,10 +28,14 @@ def visitor(browser, live_server, request):
     """Make a Visitor: ``visitor(who="anna", language="sv")``. Each is closed (and checked for
     CSP violations once more) at the end of the test."""
     made = []
+    counter = [0]
 
     def make(who: str = "", language: str = "sv") -> Visitor:
-        made.append(Visitor(browser, live_server.url, request.node.name, who, language))
-        return made[-1]
+        one = Visitor(browser, live_server.url, request.node.name, who, language, counter)
+        if not made:
+            shutil.rmtree(one.folder, ignore_errors=True)  # screenshots of this run only
+        made.append(one)
+        return one
 
     yield make
     for one in made:

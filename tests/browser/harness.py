@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--lang=sv-SE",  # the users' browsers: date fields show 2026-11-22
 ]
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -33,8 +34,9 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 _CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
   window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`
   );
 });
 """
@@ -47,7 +49,9 @@ def _slug(text: str) -> str:
 class Visitor:
     """One person's browser (a context of their own) on the live server."""
 
-    def __init__(self, browser, base_url: str, test_name: str, who: str = "", language="sv"):
+    def __init__(
+        self, browser, base_url: str, test_name: str, who: str = "", language="sv", counter=None
+    ):
         self.base_url = base_url.rstrip("/")
         self.context = browser.new_context(
             locale="sv-SE" if language == "sv" else "en-GB",
@@ -66,8 +70,10 @@ class Visitor:
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         self.folder = SCREENSHOTS / _slug(test_name)
         self.who = who
-        self.shots = 0
+        # Shared by every Visitor of a test, so that screenshots sort in the order taken.
+        self.counter = counter if counter is not None else [0]
         self.checked: list[str] = []
+        self.closed = False
 
     def _on_console(self, message) -> None:
         text = message.text
@@ -125,8 +131,8 @@ class Visitor:
 
     def screenshot(self, label: str) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.shots += 1
-        name = f"{self.shots:02d}-{_slug(self.who)}-{_slug(label)}.png".replace("--", "-")
+        self.counter[0] += 1
+        name = f"{self.counter[0]:03d}-{_slug(self.who)}-{_slug(label)}.png".replace("--", "-")
         path = self.folder / name
         self.page.screenshot(path=str(path), full_page=True)
         return path
@@ -141,6 +147,29 @@ class Visitor:
         if expect_start:
             assert self.page.url.rstrip("/") == self.base_url, self.page.url
 
+    def login_as(self, user) -> None:
+        """Start a session for ``user`` without the login form (for tests about other pages)."""
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key,
+                    "url": self.base_url,
+                }
+            ]
+        )
+
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         self.assert_no_csp_violations("at the end")
         self.context.close()

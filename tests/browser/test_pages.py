@@ -1,0 +1,70 @@
+"""Every page, in Swedish and in English, as someone allowed to see it: axe finds nothing, the
+Content-Security-Policy is never violated, and a screenshot is kept."""
+
+import pytest
+from django.utils import translation
+
+from tests import factories
+from tests.test_access_matrix import MATRIX, SUBJECTS, build_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Who looks at each page: the first subject in this order that may see it.
+PREFERRED = ["fund_admin", "city_director", "applicant", "anonymous", *SUBJECTS]
+
+
+def pages():
+    for row in MATRIX:
+        if row.method != "GET" or not row.html:
+            continue
+        allowed = dict(zip(SUBJECTS, row.expected, strict=True))
+        subject = next(s for s in PREFERRED if allowed[s] == 200)
+        yield row, subject
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_page(visitor, language):
+    world = build_world()
+    seen = []
+    for row, subject in pages():
+        browser = visitor(subject, language)
+        if subject != "anonymous":
+            world.people[subject].language = language
+            world.people[subject].save(update_fields=["language"])
+            browser.login_as(world.people[subject])
+        browser.goto(row.path(world), f"{row.name}-{language}")
+        expected_lang = browser.page.locator("html").get_attribute("lang")
+        assert expected_lang == language, (row.name, expected_lang)
+        seen.append(row.name)
+        browser.close()
+    assert len(seen) >= 25
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_error_pages_and_refused_forms(visitor, language):
+    world = build_world()
+    admin = world.people["fund_admin"]
+    admin.language = language
+    admin.save(update_fields=["language"])
+    browser = visitor("fund_admin", language)
+    browser.login_as(admin)
+    browser.goto("/users/999999/", f"404-{language}", expect_status=404)
+    applicant = visitor("applicant", language)
+    world.people["applicant"].language = language
+    world.people["applicant"].save(update_fields=["language"])
+    applicant.login_as(world.people["applicant"])
+    applicant.goto("/users/", f"403-{language}", expect_status=403)
+    # A refused form: the summary lists the problems with links to the fields.
+    browser.goto("/users/invite/", f"invite-{language}")
+    browser.page.locator("#id_email").fill("inte en adress")
+    browser.submit(f"invite-refused-{language}")
+    summary = browser.page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert browser.page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    with translation.override(language):
+        assert summary.locator("a[href='#id_full_name']").count() == 1
+    anonymous = visitor("anonymous", language)
+    anonymous.goto("/accessibility/", f"accessibility-{language}")
+    anonymous.submit(f"accessibility-refused-{language}")
+    assert anonymous.page.locator("[data-error-summary]").is_visible()
+    assert factories.UserFactory  # factories stay importable for the world

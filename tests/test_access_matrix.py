@@ -1,0 +1,308 @@
+"""The access matrix: every URL, requested with real objects as every kind of subject.
+
+Each row states the expected HTTP status for every subject, in the column order of SUBJECTS
+(no wildcards). A URL pattern that is neither in the matrix nor in EXCLUDED (with its reason)
+fails ``test_every_url_is_in_the_matrix``. POSTs send an empty form: a permitted subject gets
+the form back with errors (200) or a redirect, and nothing is changed by a refused one.
+
+Later issues add subjects (owner, co-owner, partner, assigned member...) with the objects that
+make them, and rows for their URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from core.models import Invitation, Role
+from core.services.people import _token_hash
+from tests import factories
+
+SUBJECTS = (
+    "anonymous",
+    "applicant",
+    "other_applicant",
+    "council_member",
+    "reviewer",
+    "fund_admin",
+    "city_director",
+    "delegate",
+    "board_secretary",
+    "auditor",
+    "no_role",
+    "deactivated",
+)
+
+# URL names that are not in the matrix, and why.
+EXCLUDED = {
+    "admin": "Django's admin has its own access control (active staff only); "
+    "tests/core/test_admin.py checks it and that it is read-only.",
+}
+
+
+@dataclass
+class World:
+    people: dict
+    target: object
+    future_role: object
+    current_role: object
+    future_membership: object
+    current_membership: object
+    delegation: object
+    invitation_token: str
+
+
+def build_world() -> World:
+    today = timezone.localdate()
+    farsta = factories.OrganisationFactory(name="Farsta stadsdelsnämnd", short_name="Farsta")
+    social = factories.OrganisationFactory(name="Socialnämnden", kind="specialist_committee")
+    director = factories.person(Role.CITY_DIRECTOR, name="Stadsdirektören")
+    delegate = factories.UserFactory(full_name="Ersättaren")
+    delegation = factories.DelegationFactory(delegator=director, delegate=delegate)
+    people = {
+        "applicant": factories.person(Role.APPLICANT, organisation=farsta),
+        "other_applicant": factories.person(Role.APPLICANT, organisation=social),
+        "council_member": factories.person(Role.COUNCIL_MEMBER, organisation=social),
+        "reviewer": factories.person(Role.SCIENTIFIC_REVIEWER),
+        "fund_admin": factories.person(Role.FUND_ADMIN),
+        "city_director": director,
+        "delegate": delegate,
+        "board_secretary": factories.person(Role.BOARD_SECRETARY),
+        "auditor": factories.person(Role.AUDITOR),
+        "no_role": factories.UserFactory(),
+        "deactivated": factories.person(Role.FUND_ADMIN, is_active=False),
+    }
+    target = factories.person(Role.APPLICANT, organisation=farsta, name="Tora Target")
+    invited = factories.UserFactory(password=None)
+    token = "matrix-invitation"
+    Invitation.objects.create(
+        user=invited,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + dt.timedelta(days=5),
+    )
+    return World(
+        people=people,
+        target=target,
+        current_role=target.role_assignments.get(),
+        future_role=factories.RoleAssignmentFactory(
+            user=target, role=Role.AUDITOR, valid_from=today + dt.timedelta(days=30)
+        ),
+        current_membership=target.memberships.get(),
+        future_membership=factories.MembershipFactory(
+            user=target, organisation=social, valid_from=today + dt.timedelta(days=30)
+        ),
+        delegation=delegation,
+        invitation_token=token,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    path: Callable[[World], str]
+    expected: tuple[int, ...]
+    html: bool = True  # False for machine endpoints (the browser tests skip them)
+
+    def __post_init__(self):
+        assert len(self.expected) == len(SUBJECTS), f"{self.name}: one status per subject"
+
+
+def user_url(suffix=""):
+    return lambda w: f"/users/{w.target.pk}/{suffix}"
+
+
+# Columns: anonymous, applicant, other_applicant, council_member, reviewer, fund_admin,
+#          city_director, delegate, board_secretary, auditor, no_role, deactivated
+ALL_200 = (200,) * 12
+LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302)
+ADMIN_WRITE = (302, 404, 404, 404, 404, 200, 404, 404, 404, 403, 404, 302)
+ADMIN_POST = (302, 404, 404, 404, 404, 302, 404, 404, 404, 403, 404, 302)
+
+MATRIX = [
+    # --- site pages
+    Row("start", "GET", lambda w: "/", LOGGED_IN_200),
+    Row("accessibility", "GET", lambda w: "/accessibility/", ALL_200),
+    Row("accessibility", "POST", lambda w: "/accessibility/", ALL_200),
+    Row("privacy", "GET", lambda w: "/privacy/", ALL_200),
+    Row("set_language", "POST", lambda w: "/language/", (302,) * 12),
+    Row("healthz", "GET", lambda w: "/healthz/", ALL_200, html=False),
+    # --- accounts
+    Row(
+        "login",
+        "GET",
+        lambda w: "/accounts/login/",
+        (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200),
+    ),
+    Row(
+        "login",
+        "POST",
+        lambda w: "/accounts/login/",
+        (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200),
+    ),
+    Row("logout", "POST", lambda w: "/accounts/logout/", (302,) * 12),
+    Row("account", "GET", lambda w: "/accounts/", LOGGED_IN_200),
+    Row("password_change", "GET", lambda w: "/accounts/password/", LOGGED_IN_200),
+    Row("password_change", "POST", lambda w: "/accounts/password/", LOGGED_IN_200),
+    Row("password_change_done", "GET", lambda w: "/accounts/password/changed/", LOGGED_IN_200),
+    Row("password_reset", "GET", lambda w: "/accounts/password/reset/", ALL_200),
+    Row("password_reset", "POST", lambda w: "/accounts/password/reset/", ALL_200),
+    Row("password_reset_done", "GET", lambda w: "/accounts/password/reset/sent/", ALL_200),
+    Row(
+        "password_reset_confirm", "GET", lambda w: "/accounts/password/reset/MQ/bad-token/", ALL_200
+    ),
+    Row("password_reset_complete", "GET", lambda w: "/accounts/password/reset/done/", ALL_200),
+    Row(
+        "invitation_accept", "GET", lambda w: f"/accounts/invitation/{w.invitation_token}/", ALL_200
+    ),
+    Row(
+        "invitation_accept",
+        "POST",
+        lambda w: f"/accounts/invitation/{w.invitation_token}/",
+        ALL_200,
+    ),
+    Row("session_keepalive", "POST", lambda w: "/accounts/session/keepalive/", LOGGED_IN_200),
+    # --- users
+    Row(
+        "users:list",
+        "GET",
+        lambda w: "/users/",
+        (302, 403, 403, 403, 403, 200, 403, 403, 403, 200, 403, 302),
+    ),
+    Row(
+        "users:invite",
+        "GET",
+        lambda w: "/users/invite/",
+        (302, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302),
+    ),
+    Row(
+        "users:invite",
+        "POST",
+        lambda w: "/users/invite/",
+        (302, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302),
+    ),
+    Row(
+        "users:detail",
+        "GET",
+        user_url(),
+        (302, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 302),
+    ),
+    Row("users:edit", "GET", user_url("edit/"), ADMIN_WRITE),
+    Row("users:edit", "POST", user_url("edit/"), ADMIN_WRITE),
+    Row("users:deactivate", "GET", user_url("deactivate/"), ADMIN_WRITE),
+    Row("users:deactivate", "POST", user_url("deactivate/"), ADMIN_WRITE),
+    Row("users:reactivate", "GET", user_url("reactivate/"), ADMIN_WRITE),
+    Row("users:password_reset", "POST", user_url("password-reset/"), ADMIN_POST),
+    Row("users:invitation_resend", "POST", user_url("invitation/"), ADMIN_POST),
+    Row("users:role_add", "GET", user_url("roles/add/"), ADMIN_WRITE),
+    Row("users:role_add", "POST", user_url("roles/add/"), ADMIN_WRITE),
+    Row(
+        "users:role_end",
+        "GET",
+        lambda w: f"/users/{w.target.pk}/roles/{w.current_role.pk}/end/",
+        ADMIN_WRITE,
+    ),
+    Row(
+        "users:role_withdraw",
+        "POST",
+        lambda w: f"/users/{w.target.pk}/roles/{w.future_role.pk}/withdraw/",
+        ADMIN_POST,
+    ),
+    Row("users:membership_add", "GET", user_url("memberships/add/"), ADMIN_WRITE),
+    Row(
+        "users:membership_end",
+        "GET",
+        lambda w: f"/users/{w.target.pk}/memberships/{w.current_membership.pk}/end/",
+        ADMIN_WRITE,
+    ),
+    Row(
+        "users:membership_withdraw",
+        "POST",
+        lambda w: f"/users/{w.target.pk}/memberships/{w.future_membership.pk}/withdraw/",
+        ADMIN_POST,
+    ),
+    # --- delegations
+    Row(
+        "delegations:list",
+        "GET",
+        lambda w: "/delegations/",
+        (302, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302),
+    ),
+    Row(
+        "delegations:create",
+        "GET",
+        lambda w: "/delegations/new/",
+        (302, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 302),
+    ),
+    Row(
+        "delegations:create",
+        "POST",
+        lambda w: "/delegations/new/",
+        (302, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 302),
+    ),
+    Row(
+        "delegations:end",
+        "GET",
+        lambda w: f"/delegations/{w.delegation.pk}/end/",
+        (302, 404, 404, 404, 404, 403, 200, 403, 404, 403, 404, 302),
+    ),
+    Row(
+        "delegations:end",
+        "POST",
+        lambda w: f"/delegations/{w.delegation.pk}/end/",
+        (302, 404, 404, 404, 404, 403, 200, 403, 404, 403, 404, 302),
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.name}")
+def test_access(client, row):
+    world = build_world()
+    path = row.path(world)
+    mismatches = []
+    for subject, expected in zip(SUBJECTS, row.expected, strict=True):
+        client.logout()
+        if subject != "anonymous":
+            client.force_login(world.people[subject])
+        response = client.get(path) if row.method == "GET" else client.post(path, {})
+        if response.status_code != expected:
+            mismatches.append(f"{subject}: expected {expected}, got {response.status_code}")
+    assert not mismatches, f"{row.method} {path}:\n  " + "\n  ".join(mismatches)
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace and pattern.namespace in EXCLUDED:
+                continue
+            yield from _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    named = set(_url_names(get_resolver().url_patterns))
+    covered = {row.name for row in MATRIX}
+    assert named - covered == set(), "URLs without access rows: add them to MATRIX"
+    assert covered - named == set(), "Rows for URLs that no longer exist"
+
+
+def test_every_pattern_has_a_name():
+    """Unnamed patterns would escape the matrix."""
+
+    def unnamed(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace not in EXCLUDED:
+                    yield from unnamed(pattern.url_patterns)
+            elif not pattern.name:
+                yield str(pattern.pattern)
+
+    assert list(unnamed(get_resolver().url_patterns)) == []
