@@ -3,7 +3,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from django.utils.translation import gettext_lazy as _
+
 from core import demo as core_demo
+
+DELEGATE_LABEL = _("(no role: the city director's delegate)")
 
 # Each app's loader, lowest first. Later issues add applications, projects and reclaim.
 LOADERS = [core_demo.load]
@@ -24,5 +28,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {core_demo.DEMO_PASSWORD}):")
         width = max(len(person.address) for person, _user in people)
         for person, _user in people:
-            roles = ", ".join(str(role.label) for role in person.roles) or "(delegate)"
+            roles = ", ".join(str(role.label) for role in person.roles) or str(DELEGATE_LABEL)
             self.stdout.write(f"  {person.address.ljust(width)}  {roles}")
