@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
 from django.utils.translation import gettext_lazy as _
 
 from core import demo as core_demo
