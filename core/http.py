@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from core.errors import DomainError
 from core.models import IdempotencyKey
@@ -62,3 +64,10 @@ def idempotent(view):
         return response
 
     return wrapper
+
+
+def idempotency_keys_forget(*, older_than_days: int = 2) -> int:
+    """Delete keys nobody will resubmit any more (technical records, not case data)."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

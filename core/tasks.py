@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from core.http import idempotency_keys_forget
 from core.services.mail import outbound_email_send, pending_email_ids
 
 
@@ -20,3 +21,9 @@ def resend_pending_emails() -> int:
     for email_id in ids:
         send_outbound_email.delay(email_id)
     return len(ids)
+
+
+@shared_task
+def forget_old_idempotency_keys() -> int:
+    """Daily: form keys older than two days will not be resubmitted."""
+    return idempotency_keys_forget()

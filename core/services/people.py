@@ -455,26 +455,32 @@ def role_end(
     return assignment
 
 
+def _withdraw(period, *, actor, day: dt.date, not_begun_message, action: str, data: dict):
+    """Withdraw a role or membership that has not begun: it never comes into force."""
+    if period.withdrawn_at is not None:
+        raise DomainError(_("This has already been withdrawn."))
+    if period.valid_from <= day:
+        raise DomainError(not_begun_message % {"date": _iso(period.valid_from)})
+    period.withdrawn_at = timezone.now()
+    period.save(update_fields=["withdrawn_at"])
+    event_record(actor=actor, action=action, target=period.user, data=data)
+    return period
+
+
 @transaction.atomic
 def role_withdraw(
     *, actor: User, assignment: RoleAssignment, today: dt.date | None = None
 ) -> RoleAssignment:
-    """Withdraw a role that has not begun (given by mistake): it never comes into force."""
-    day = _today(today)
+    """Withdraw a role that has not begun (given by mistake)."""
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.withdrawn_at is not None:
-        raise DomainError(_("This has already been withdrawn."))
-    if assignment.valid_from <= day:
-        raise DomainError(
-            _("The role began on %(date)s and can only be ended, not withdrawn.")
-            % {"date": _iso(assignment.valid_from)}
-        )
-    assignment.withdrawn_at = timezone.now()
-    assignment.save(update_fields=["withdrawn_at"])
-    event_record(
-        actor=actor, action="role.withdrawn", target=assignment.user, data={"role": assignment.role}
+    return _withdraw(
+        assignment,
+        actor=actor,
+        day=_today(today),
+        not_begun_message=_("The role began on %(date)s and can only be ended, not withdrawn."),
+        action="role.withdrawn",
+        data={"role": assignment.role},
     )
-    return assignment
 
 
 # --- Memberships ---------------------------------------------------------------------------
@@ -558,23 +564,17 @@ def membership_end(
 def membership_withdraw(
     *, actor: User, membership: Membership, today: dt.date | None = None
 ) -> Membership:
-    day = _today(today)
+    """Withdraw a membership that has not begun (added by mistake)."""
     membership = (
         Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
     )
-    if membership.withdrawn_at is not None:
-        raise DomainError(_("This has already been withdrawn."))
-    if membership.valid_from <= day:
-        raise DomainError(
-            _("The membership began on %(date)s and can only be ended, not withdrawn.")
-            % {"date": _iso(membership.valid_from)}
-        )
-    membership.withdrawn_at = timezone.now()
-    membership.save(update_fields=["withdrawn_at"])
-    event_record(
+    return _withdraw(
+        membership,
         actor=actor,
+        day=_today(today),
+        not_begun_message=_(
+            "The membership began on %(date)s and can only be ended, not withdrawn."
+        ),
         action="membership.withdrawn",
-        target=membership.user,
         data={"organisation": membership.organisation.name},
     )
-    return membership

@@ -91,5 +91,6 @@ def delegation_end(request, pk: int):
             "button": _("End delegation"),
             "danger": True,
             "back_url": "delegations:list",
+            "back_label": _("Delegations"),
         },
     )

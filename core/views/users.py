@@ -260,17 +260,14 @@ def _period_for(model, person, item_pk: int):
     return period
 
 
-def role_end(request, pk: int, item_pk: int):
+def _end_period(request, pk: int, item_pk: int, *, model, end, title):
+    """The form that ends a role or a membership on a chosen last day."""
     person = access.get_user_for(request.user, pk, write=True)
-    assignment = _period_for(RoleAssignment, person, item_pk)
+    period = _period_for(model, person, item_pk)
     form = PeriodEndForm(bound_or_restored(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_end(
-                actor=request.user,
-                assignment=assignment,
-                valid_until=form.cleaned_data["valid_until"],
-            )
+            end(period, form.cleaned_data["valid_until"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -282,11 +279,26 @@ def role_end(request, pk: int, item_pk: int):
         {
             "form": form,
             "person": person,
-            "title": _("End the role %(role)s for %(name)s")
-            % {"role": assignment.get_role_display(), "name": person.full_name},
+            "title": title(period, person),
             "button": _("Save end date"),
             "back": person,
         },
+    )
+
+
+def role_end(request, pk: int, item_pk: int):
+    return _end_period(
+        request,
+        pk,
+        item_pk,
+        model=RoleAssignment,
+        end=lambda assignment, day: services.role_end(
+            actor=request.user, assignment=assignment, valid_until=day
+        ),
+        title=lambda assignment, person: (
+            _("End the role %(role)s for %(name)s")
+            % {"role": assignment.get_role_display(), "name": person.full_name}
+        ),
     )
 
 
@@ -336,32 +348,18 @@ def membership_add(request, pk: int):
 
 
 def membership_end(request, pk: int, item_pk: int):
-    person = access.get_user_for(request.user, pk, write=True)
-    membership = _period_for(Membership, person, item_pk)
-    form = PeriodEndForm(bound_or_restored(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(
-                actor=request.user,
-                membership=membership,
-                valid_until=form.cleaned_data["valid_until"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The end date has been saved."))
-            return redirect("users:detail", pk=person.pk)
-    return render(
+    return _end_period(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "person": person,
-            "title": _("End %(name)s's membership of %(organisation)s")
-            % {"name": person.full_name, "organisation": membership.organisation.name},
-            "button": _("Save end date"),
-            "back": person,
-        },
+        pk,
+        item_pk,
+        model=Membership,
+        end=lambda membership, day: services.membership_end(
+            actor=request.user, membership=membership, valid_until=day
+        ),
+        title=lambda membership, person: (
+            _("End %(name)s's membership of %(organisation)s")
+            % {"name": person.full_name, "organisation": membership.organisation.name}
+        ),
     )
 
 

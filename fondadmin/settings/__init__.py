@@ -285,6 +285,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-emails": {"task": "core.tasks.resend_pending_emails", "schedule": 600.0},
+    "forget-old-idempotency-keys": {
+        "task": "core.tasks.forget_old_idempotency_keys",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Caches -------------------------------------------------------------------------------

@@ -89,3 +89,18 @@ def test_an_accessibility_report_reaches_every_fund_administrator_and_the_contac
     assert subjects[other_fund_admin.email] == "Report of an accessibility problem in fondadmin"
     assert subjects[fund_admin.email] == "Rapport om brist i tillgängligheten i fondadmin"
     assert all("Fokus syns inte" in message.body for message in mail.outbox)
+
+
+def test_old_form_keys_are_forgotten_and_recent_ones_kept():
+    import uuid
+
+    from core.models import IdempotencyKey
+    from core.tasks import forget_old_idempotency_keys
+
+    old = IdempotencyKey.objects.create(
+        key=uuid.uuid4(), path="/x/", created_at=timezone.now() - dt.timedelta(days=3)
+    )
+    recent = IdempotencyKey.objects.create(key=uuid.uuid4(), path="/x/")
+    assert forget_old_idempotency_keys() == 1
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not IdempotencyKey.objects.filter(pk=old.pk).exists()

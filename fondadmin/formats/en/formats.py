@@ -1,9 +1,11 @@
 # English pages keep the ISO dates of the Swedish ones, so that a date reads the same in both.
-DATE_FORMAT = "j M Y"
-SHORT_DATE_FORMAT = "Y-m-d"
-DATETIME_FORMAT = "j M Y H:i"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
-TIME_FORMAT = "H:i"
-DATE_INPUT_FORMATS = ["%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-FIRST_DAY_OF_WEEK = 1
+from fondadmin.formats.sv.formats import (  # noqa: F401
+    DATE_FORMAT,
+    DATE_INPUT_FORMATS,
+    DATETIME_FORMAT,
+    DATETIME_INPUT_FORMATS,
+    FIRST_DAY_OF_WEEK,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    TIME_FORMAT,
+)
