@@ -270,7 +270,7 @@ class PeriodEndForm(CrispyMixin, forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search name or e-mail"), required=False)
+    q = forms.CharField(label=_("Search name or e-mail"), required=False, widget=forms.SearchInput)
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=lambda: [("", _("All roles")), *Role.choices]
     )

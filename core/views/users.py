@@ -50,9 +50,11 @@ def user_list(request):
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # A filter changed in place (htmx) gets only the results; the address bar follows.
+    template = "core/user_list.html#results" if request.htmx else "core/user_list.html"
     return render(
         request,
-        "core/user_list.html",
+        template,
         {
             "filters": filters,
             "page": page,

@@ -169,3 +169,20 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(visitor, fund
     outline = admin.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     admin.screenshot("first link in main focused")
+
+
+def test_user_filter_updates_in_place_and_stays_accessible(visitor, fund_admin):
+    factories.person(Role.AUDITOR, name="Rut Revisor")
+    factories.person(Role.APPLICANT, name="Ada Sökande")
+    admin = visitor("admin")
+    admin.login(fund_admin.email, factories.PASSWORD)
+    admin.goto("/users/", "users")
+    admin.page.get_by_role("combobox", name="Roll").select_option(label="Revisor (läsbehörig)")
+    expect(admin.page.locator("#user-count")).to_have_text("1 användare")
+    assert "Ada Sökande" not in admin.page.inner_text("#user-results")
+    assert "role=auditor" in admin.page.url  # the address can be bookmarked and shared
+    assert admin.page.locator("[role=status]#user-count").count() == 1
+    admin.check("users filtered in place")
+    admin.page.get_by_role("searchbox").fill("ingen sådan")
+    expect(admin.page.locator("#user-results")).to_contain_text("Inga användare matchar filtret.")
+    admin.check("no match")

@@ -310,3 +310,16 @@ def test_delegate_reads_the_delegations_but_cannot_create(client, city_director)
     client.force_login(delegate)
     assert client.get("/delegations/").status_code == 200
     assert client.get("/delegations/new/").status_code == 403
+
+
+def test_filtering_in_place_returns_only_the_results(admin_client):
+    factories.person(Role.AUDITOR, name="Rut Revisor")
+    partial = admin_client.get("/users/?role=auditor", headers={"HX-Request": "true"})
+    html = partial.content.decode()
+    assert '<p id="user-count" hx-swap-oob="innerHTML">1 användare</p>' in html
+    assert '<div id="user-results">' in html
+    assert "Rut Revisor" in html
+    assert "<header" not in html
+    full = admin_client.get("/users/?role=auditor").content.decode()
+    assert "<header" in full
+    assert "Rut Revisor" in full
