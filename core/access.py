@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from core.models import Delegation, Membership, Organisation, Role, RoleAssignment, User
 
-# Roles whose holders may read every non-draft record (and the people register).
+# Roles whose holders may read every non-draft record. (The people register is narrower:
+# fund administrators and auditors, see can_read_users.)
 READ_ALL_ROLES = frozenset({Role.FUND_ADMIN, Role.CITY_DIRECTOR, Role.AUDITOR})
 
 
@@ -104,17 +105,20 @@ def active_delegation_for(user, on: dt.date | None = None) -> Delegation | None:
     day = _today(on)
     cache = user.__dict__.setdefault("_fondadmin_delegation", {})
     if day not in cache:
-        cache[day] = (
-            Delegation.objects.active_on(day)
-            .filter(delegate_id=user.pk, delegator__is_active=True)
-            .select_related("delegator")
-            .first()
+        # A delegation counts only while the one who gave it is city director (a former
+        # director's delegation may still be on record for the same days).
+        cache[day] = next(
+            (
+                delegation
+                for delegation in Delegation.objects.active_on(day)
+                .filter(delegate_id=user.pk, delegator__is_active=True)
+                .select_related("delegator")
+                .order_by("-valid_from", "-pk")
+                if has_role(delegation.delegator, Role.CITY_DIRECTOR, day)
+            ),
+            None,
         )
-    delegation = cache[day]
-    # A delegation counts only while the one who gave it is city director.
-    if delegation and not has_role(delegation.delegator, Role.CITY_DIRECTOR, day):
-        return None
-    return delegation
+    return cache[day]
 
 
 def city_director_capacity(user, on: dt.date | None = None) -> CityDirectorCapacity | None:

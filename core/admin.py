@@ -81,6 +81,7 @@ class EventAdmin(ReadOnlyAdmin):
 class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
+    exclude = ["secrets"]
 
 
 @admin.register(models.AccessibilityReport)

@@ -161,12 +161,12 @@ def load(*, today: dt.date | None = None) -> list[tuple[DemoPerson, User]]:
                 organisation=organisations[person.organisation],
                 title=person.title,
                 valid_from=STORY_START,
-                today=day,
+                today=STORY_START,  # the demo story starts in 2015: recorded as of then
             )
         for role in person.roles:
             if not RoleAssignment.objects.filter(user=user, role=role).exists():
                 services.role_assign(
-                    actor=None, user=user, role=role, valid_from=STORY_START, today=day
+                    actor=None, user=user, role=role, valid_from=STORY_START, today=STORY_START
                 )
         people.append((person, user))
     users = {person.email: user for person, user in people}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -10,11 +11,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.hashers import make_password
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.middleware import PENDING_POST_KEY
+from core.middleware import PENDING_MAX_AGE, PENDING_POST_KEY
 from core.models import Organisation, Role, User
 
 # --- Shared pieces ---------------------------------------------------------------------------
@@ -63,11 +65,15 @@ class IdempotentMixin(forms.Form):
 
 
 def restore_pending_post(request) -> QueryDict | None:
-    """What the person had typed into this page's form when their session expired, once."""
+    """What this person had typed into this page's form when their session expired: once, for
+    the same person, within half an hour."""
     pending = request.session.get(PENDING_POST_KEY)
     if not pending or pending.get("path") != request.path:
         return None
     del request.session[PENDING_POST_KEY]
+    fresh = time.time() - pending.get("saved_at", 0) <= PENDING_MAX_AGE
+    if not fresh or pending.get("user") != str(request.user.pk):
+        return None
     data = QueryDict(mutable=True)
     for key, values in pending["data"].items():
         data.setlist(key, values)
@@ -111,7 +117,11 @@ class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
                 inactive = User.objects.filter(email__iexact=email, is_active=False).first()
-                if inactive is not None and inactive.check_password(password):
+                if inactive is None:
+                    # Hash once more anyway, so that the time taken does not tell which
+                    # addresses belong to deactivated accounts.
+                    make_password(password)
+                elif inactive.check_password(password):
                     raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

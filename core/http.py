@@ -29,10 +29,12 @@ def idempotent(view):
     """Make a POST that creates something safe against double-clicks and reloads.
 
     The form carries a one-time ``idempotency_key``. The first request with a key records it
-    together with where its success redirected; a later request with the same key is sent to
-    the same place without doing the work again. Two requests at the same instant: the second
-    waits on the key's unique index and then follows the first. A response that is not a
-    redirect (the form had errors) stores nothing, so the form can be sent again.
+    together with who sent it, to which address, and where its success redirected; a later
+    request with the same key from the same person to the same address is sent to the same place
+    without doing the work again. Two requests at the same instant: the second waits on the key's
+    unique index and then follows the first. A response that is not a redirect (the form had
+    errors) stores nothing, so the form can be sent again. A key that belongs to someone else or
+    to another form protects nothing and replays nothing: the request is handled as usual.
     """
 
     @wraps(view)
@@ -43,9 +45,15 @@ def idempotent(view):
         except ValueError:
             return view(request, *args, **kwargs)
         user = request.user if request.user.is_authenticated else None
+
+        def replay(done):
+            if done.user_id == (user.pk if user else None) and done.path == request.path:
+                return redirect(done.response_url)
+            return view(request, *args, **kwargs)
+
         done = IdempotencyKey.objects.filter(key=key).first()
         if done is not None:
-            return redirect(done.response_url)
+            return replay(done)
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(key=key, user=user, path=request.path)
@@ -60,7 +68,7 @@ def idempotent(view):
             done = IdempotencyKey.objects.filter(key=key).first()
             if done is None:
                 raise
-            return redirect(done.response_url)
+            return replay(done)
         return response
 
     return wrapper

@@ -2,30 +2,73 @@
 
 from __future__ import annotations
 
+import re
+import time
+from urllib.parse import urlparse
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.http import JsonResponse
+from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-# Set at login, removed at logout: an anonymous request that carries it had a session that
-# expired, which deserves a different message from "please log in".
+# Set at login (signed, with the user's id), removed at logout. An anonymous request that carries
+# it had a session that expired, which deserves a different message from "please log in", and
+# tells whose form may be kept.
 SEEN_COOKIE = "fondadmin_seen"
+SEEN_SALT = "fondadmin.seen"
+SEEN_MAX_AGE = 60 * 60 * 24 * 30
 PENDING_POST_KEY = "fondadmin_pending_post"
+PENDING_MAX_AGE = 30 * 60  # a kept form is offered back for half an hour
+PENDING_MAX_BYTES = 64 * 1024
+SECRET_FIELD = re.compile(r"password|token|secret", re.IGNORECASE)
 
 
-def mark_seen(response):
-    """Remember in the browser that a session existed (see SEEN_COOKIE)."""
-    response.set_cookie(
+def mark_seen(response, user):
+    """Remember in the browser that this person had a session (see SEEN_COOKIE)."""
+    response.set_signed_cookie(
         SEEN_COOKIE,
-        "1",
-        max_age=60 * 60 * 24 * 365,
+        str(user.pk),
+        salt=SEEN_SALT,
+        max_age=SEEN_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
     return response
+
+
+def forget_seen(response):
+    response.delete_cookie(SEEN_COOKIE, samesite="Lax")
+    return response
+
+
+def seen_user_id(request) -> str | None:
+    try:
+        return request.get_signed_cookie(
+            SEEN_COOKIE, default=None, salt=SEEN_SALT, max_age=SEEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+
+
+def keeps_form(view):
+    """Mark a form view whose input is kept when the session expired before it was sent."""
+    view.fondadmin_keeps_form = True
+    return view
+
+
+def answers_json(view):
+    """Mark a view called by scripts: an expired session gets 401 JSON, not the login page."""
+    view.fondadmin_json = True
+    return view
 
 
 class UserLanguageMiddleware:
@@ -54,35 +97,66 @@ class UserLanguageMiddleware:
         return response
 
 
+def _same_site_path(request, url: str) -> str | None:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return urlparse(url).path or None
+    return None
+
+
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     """Every page needs a login unless its view says ``@login_not_required``.
 
-    When a session has expired while someone was filling in a form, their POST is kept in the
-    new (anonymous) session; after logging in they come back to the form with what they typed
-    (see ``core.forms.restore_pending_post``). Uploaded files cannot be kept.
+    When a session expired while someone was filling in a form marked ``@keeps_form``, what they
+    typed is kept in the new (anonymous) session, tied to who they were, for half an hour; after
+    logging in as the same person they come back to the form filled in (see
+    ``core.forms.restore_pending_post``). Passwords and tokens are never kept, nor files.
     """
 
     def handle_no_permission(self, request, view_func):
-        had_session = SEEN_COOKIE in request.COOKIES
-        if request.method == "POST":
-            data = {
-                key: values
-                for key, values in request.POST.lists()
-                if key not in ("csrfmiddlewaretoken", "idempotency_key")
-            }
-            request.session[PENDING_POST_KEY] = {"path": request.path, "data": data}
-            messages.warning(
-                request,
-                _(
-                    "Your session had expired, so nothing was saved. Log in again and you "
-                    "will come back to the form with what you wrote."
-                ),
-            )
-        elif had_session:
+        if getattr(view_func, "fondadmin_json", False):
+            return JsonResponse({"expired": True}, status=401)
+        who = seen_user_id(request)
+        login_url = resolve_url(self.get_login_url(view_func))
+        next_path = request.get_full_path()
+        if request.method == "POST" and who is not None:
+            if getattr(view_func, "fondadmin_keeps_form", False) and self._keep(request, who):
+                messages.warning(
+                    request,
+                    _(
+                        "Your session had expired, so nothing was saved. Log in again and you "
+                        "will come back to the form with what you wrote."
+                    ),
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("Your session had expired, so nothing was done. Log in and try again."),
+                )
+                next_path = _same_site_path(request, request.headers.get("Referer", "")) or (
+                    reverse("start")
+                )
+        elif who is not None:
             messages.info(request, _("Your session has expired. Please log in again."))
         if getattr(request, "htmx", False):
             # An htmx request cannot follow a redirect to the login page in place.
             from django_htmx.http import HttpResponseClientRedirect
 
-            return HttpResponseClientRedirect(self.get_login_url(view_func))
-        return super().handle_no_permission(request, view_func)
+            return HttpResponseClientRedirect(redirect_to_login(next_path, login_url)["Location"])
+        return redirect_to_login(next_path, login_url, self.get_redirect_field_name(view_func))
+
+    @staticmethod
+    def _keep(request, who: str) -> bool:
+        data = {
+            key: values
+            for key, values in request.POST.lists()
+            if key != "csrfmiddlewaretoken" and not SECRET_FIELD.search(key)
+        }
+        if sum(len(value) for values in data.values() for value in values) > PENDING_MAX_BYTES:
+            return False
+        request.session[PENDING_POST_KEY] = {
+            "path": request.path,
+            "data": data,
+            "user": who,
+            "saved_at": time.time(),
+        }
+        return True

@@ -27,3 +27,11 @@ def resend_pending_emails() -> int:
 def forget_old_idempotency_keys() -> int:
     """Daily: form keys older than two days will not be resubmitted."""
     return idempotency_keys_forget()
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    """Daily: expired sessions (and any form kept in one) are removed from the database."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

@@ -19,7 +19,16 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from core.models import Invitation, Role
+from core.models import (
+    Delegation,
+    Event,
+    Invitation,
+    Membership,
+    OutboundEmail,
+    Role,
+    RoleAssignment,
+    User,
+)
 from core.services.people import _token_hash
 from tests import factories
 
@@ -166,7 +175,13 @@ MATRIX = [
         lambda w: f"/accounts/invitation/{w.invitation_token}/",
         ALL_200,
     ),
-    Row("session_keepalive", "POST", lambda w: "/accounts/session/keepalive/", LOGGED_IN_200),
+    Row(
+        "session_keepalive",
+        "POST",
+        lambda w: "/accounts/session/keepalive/",
+        (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
+        html=False,
+    ),
     # --- users
     Row(
         "users:list",
@@ -197,6 +212,7 @@ MATRIX = [
     Row("users:deactivate", "GET", user_url("deactivate/"), ADMIN_WRITE),
     Row("users:deactivate", "POST", user_url("deactivate/"), ADMIN_WRITE),
     Row("users:reactivate", "GET", user_url("reactivate/"), ADMIN_WRITE),
+    Row("users:reactivate", "POST", user_url("reactivate/"), ADMIN_WRITE),
     Row("users:password_reset", "POST", user_url("password-reset/"), ADMIN_POST),
     Row("users:invitation_resend", "POST", user_url("invitation/"), ADMIN_POST),
     Row("users:role_add", "GET", user_url("roles/add/"), ADMIN_WRITE),
@@ -208,15 +224,28 @@ MATRIX = [
         ADMIN_WRITE,
     ),
     Row(
+        "users:role_end",
+        "POST",
+        lambda w: f"/users/{w.target.pk}/roles/{w.current_role.pk}/end/",
+        ADMIN_WRITE,
+    ),
+    Row(
         "users:role_withdraw",
         "POST",
         lambda w: f"/users/{w.target.pk}/roles/{w.future_role.pk}/withdraw/",
         ADMIN_POST,
     ),
     Row("users:membership_add", "GET", user_url("memberships/add/"), ADMIN_WRITE),
+    Row("users:membership_add", "POST", user_url("memberships/add/"), ADMIN_WRITE),
     Row(
         "users:membership_end",
         "GET",
+        lambda w: f"/users/{w.target.pk}/memberships/{w.current_membership.pk}/end/",
+        ADMIN_WRITE,
+    ),
+    Row(
+        "users:membership_end",
+        "POST",
         lambda w: f"/users/{w.target.pk}/memberships/{w.current_membership.pk}/end/",
         ADMIN_WRITE,
     ),
@@ -260,6 +289,31 @@ MATRIX = [
 ]
 
 
+def state() -> tuple:
+    """What a refused request must leave as it was."""
+    return (
+        list(
+            User.objects.order_by("pk").values_list(
+                "pk", "email", "full_name", "is_active", "language", "is_staff", "password"
+            )
+        ),
+        list(
+            RoleAssignment.objects.order_by("pk").values_list("pk", "valid_until", "withdrawn_at")
+        ),
+        list(Membership.objects.order_by("pk").values_list("pk", "valid_until", "withdrawn_at")),
+        list(Delegation.objects.order_by("pk").values_list("pk", "valid_until", "ended_at")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "accepted_at", "revoked_at")),
+        Event.objects.count(),
+        OutboundEmail.objects.count(),
+    )
+
+
+def refused(response) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.name}")
 def test_access(client, row):
@@ -270,9 +324,12 @@ def test_access(client, row):
         client.logout()
         if subject != "anonymous":
             client.force_login(world.people[subject])
+        before = state()
         response = client.get(path) if row.method == "GET" else client.post(path, {})
         if response.status_code != expected:
             mismatches.append(f"{subject}: expected {expected}, got {response.status_code}")
+        if refused(response) and state() != before:
+            mismatches.append(f"{subject}: refused ({response.status_code}) but changed data")
     assert not mismatches, f"{row.method} {path}:\n  " + "\n  ".join(mismatches)
 
 

@@ -110,3 +110,23 @@ def test_persistent_connections_with_health_checks():
         "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
     )
     assert run_django(code, DATABASE_URL="postgres://x@y/z").stdout.split() == ["60", "True"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("EMAIL_URL", "console://", "EMAIL_URL"),
+        (
+            "SECRET_KEY",
+            "replace-with-a-long-random-string-of-at-least-fifty-characters-0123456789",
+            "SECRET_KEY",
+        ),
+        ("SITE_URL", "http://fond.stockholm.example", "SITE_URL"),
+        ("SESSION_IDLE_MINUTES", "0", "SESSION_IDLE_MINUTES"),
+        ("INVITATION_VALID_DAYS", "-1", "INVITATION_VALID_DAYS"),
+    ],
+)
+def test_production_refuses_values_that_would_work_badly(variable, value, named):
+    result = run_django("", **(PRODUCTION_ENV | {variable: value}))
+    assert result.returncode != 0
+    assert named in result.stderr

@@ -74,10 +74,14 @@ class OutboundEmail(models.Model):
     to = models.JSONField(_("to"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))
+    # One-time links, kept apart from the stored text until the e-mail has gone, then erased:
+    # the record shows that a link was sent, never the link itself.
+    secrets = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -40,9 +40,23 @@ def _enqueue(email_id: int) -> None:
         logger.exception("Could not queue e-mail %s; it will be retried", email_id)
 
 
-def email_queue(*, kind: str, to: list[str], subject: str, body: str) -> OutboundEmail:
-    """Store an e-mail and send it once the surrounding transaction has committed."""
-    email = OutboundEmail.objects.create(kind=kind, to=list(to), subject=subject, body=body)
+def secret_marker(number: int) -> str:
+    return f"[link {number}, removed after sending]"
+
+
+def email_queue(
+    *, kind: str, to: list[str], subject: str, body: str, secrets: list[str] = ()
+) -> OutboundEmail:
+    """Store an e-mail and send it once the surrounding transaction has committed. ``secrets``
+    (one-time links in the body) are stored apart and erased once sent."""
+    kept = {}
+    for number, secret in enumerate(secrets, start=1):
+        marker = secret_marker(number)
+        body = body.replace(secret, marker)
+        kept[marker] = secret
+    email = OutboundEmail.objects.create(
+        kind=kind, to=list(to), subject=subject, body=body, secrets=kept
+    )
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 
@@ -52,12 +66,19 @@ def outbound_email_send(*, email_id: int) -> bool:
     send it. Returns False when there was nothing to send."""
     claimed = OutboundEmail.objects.filter(
         pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED]
-    ).update(status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1)
+    ).update(
+        status=OutboundEmail.Status.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=timezone.now(),
+    )
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    body = email.body
+    for marker, secret in email.secrets.items():
+        body = body.replace(marker, secret)
     try:
-        message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to)
+        message = EmailMessage(email.subject, body, settings.DEFAULT_FROM_EMAIL, email.to)
         message.send(using="default")
     except Exception as error:
         OutboundEmail.objects.filter(pk=email_id).update(
@@ -65,7 +86,7 @@ def outbound_email_send(*, email_id: int) -> bool:
         )
         raise
     OutboundEmail.objects.filter(pk=email_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", secrets={}
     )
     return True
 
@@ -73,7 +94,7 @@ def outbound_email_send(*, email_id: int) -> bool:
 def pending_email_ids(*, older_than_minutes: int = 5, max_attempts: int = 10) -> list[int]:
     """E-mails that should have gone by now: queued or failed, or stuck while sending."""
     cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
-    stuck = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, created_at__lt=cutoff)
+    stuck = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=cutoff)
     stuck.update(status=OutboundEmail.Status.FAILED)
     return list(
         OutboundEmail.objects.filter(

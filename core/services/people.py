@@ -35,12 +35,15 @@ def _iso(day: dt.date | None) -> str:
 
 
 def _check_period(valid_from: dt.date, valid_until: dt.date | None, today: dt.date) -> None:
+    """A new role or membership runs from today or later: what the system records is what was
+    decided in it, so a start in the past would rewrite who held what on earlier days."""
     if valid_until is not None and valid_until < valid_from:
         raise DomainError(_("The end date cannot be before the start date."), field="valid_until")
-    if valid_until is not None and valid_until < today:
+    if valid_from < today:
         raise DomainError(
-            _("The period has already ended. Choose an end date from today onwards."),
-            field="valid_until",
+            _("The start cannot be in the past. The earliest start is today, %(date)s.")
+            % {"date": _iso(today)},
+            field="valid_from",
         )
 
 
@@ -55,24 +58,46 @@ def _lock_user(user: User) -> User:
 # --- Fund administrators must never run out --------------------------------------------------
 
 
-def _fund_admin_remains(*, without_assignment=None, without_user=None, day: dt.date) -> bool:
-    """Whether someone else is fund administrator on ``day`` once the change is made."""
-    others = RoleAssignment.objects.active_on(day).filter(
+def _first_uncovered_day(start: dt.date, end: dt.date | None, periods) -> dt.date | None:
+    """The first day in [start, end] (end None: for ever) that no period covers, or None."""
+    cursor = start
+    for valid_from, valid_until in sorted(periods):
+        if valid_until is not None and valid_until < cursor:
+            continue
+        if valid_from > cursor:
+            break
+        if valid_until is None:
+            return None
+        cursor = valid_until + dt.timedelta(days=1)
+        if end is not None and cursor > end:
+            return None
+    if end is not None and cursor > end:
+        return None
+    return cursor
+
+
+def _fund_admin_gap(
+    start: dt.date, end: dt.date | None, *, without_assignments=(), without_user=None
+) -> dt.date | None:
+    """The first day from ``start`` to ``end`` on which no other active person would be fund
+    administrator once the change is made (call under the role's advisory lock)."""
+    others = RoleAssignment.objects.current_or_future(start).filter(
         role=Role.FUND_ADMIN, user__is_active=True
     )
-    if without_assignment is not None:
-        others = others.exclude(pk=without_assignment.pk)
+    others = others.exclude(pk__in=[a.pk for a in without_assignments])
     if without_user is not None:
         others = others.exclude(user_id=without_user.pk)
-    return others.exists()
+    periods = others.values_list("valid_from", "valid_until")
+    return _first_uncovered_day(start, end, periods)
 
 
-def _refuse_last_fund_admin() -> DomainError:
+def _refuse_last_fund_admin(day: dt.date) -> DomainError:
     return DomainError(
         _(
-            "There must always be at least one active fund administrator. Give the role to "
-            "someone else first."
+            "There must always be at least one active fund administrator, and on %(date)s "
+            "nobody else would be. Give the role to someone else first."
         )
+        % {"date": _iso(day)}
     )
 
 
@@ -92,17 +117,18 @@ def _invitation_create(*, actor, user: User) -> tuple[Invitation, str]:
         created_at=now,
         expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    link = settings.SITE_URL + reverse("invitation_accept", args=[token])
     subject, body = email_render(
         "invitation",
         {
             "user": user,
             "actor": actor,
-            "link": settings.SITE_URL + reverse("invitation_accept", args=[token]),
+            "link": link,
             "expires_at": invitation.expires_at,
         },
         language=user.language,
     )
-    email_queue(kind="invitation", to=[user.email], subject=subject, body=body)
+    email_queue(kind="invitation", to=[user.email], subject=subject, body=body, secrets=[link])
     return invitation, token
 
 
@@ -259,10 +285,26 @@ def user_update(
     }
     if not changed:
         return user
+    old_email = user.email
     for name, value in changed.items():
         setattr(user, name, value)
     user.save(update_fields=list(changed))
     event_record(actor=actor, action="user.updated", target=user, data={"fields": sorted(changed)})
+    if "email" in changed and user.is_active:
+        if user.has_usable_password():
+            # Tell the old address, so that a change nobody asked for does not go unnoticed.
+            subject, body = email_render(
+                "email_changed",
+                {"user": user, "actor": actor, "old_email": old_email},
+                language=user.language,
+            )
+            email_queue(kind="email_changed", to=[old_email], subject=subject, body=body)
+        elif Invitation.objects.filter(
+            user=user, accepted_at__isnull=True, revoked_at__isnull=True
+        ).exists():
+            # An invitation sent to the old (perhaps mistyped) address must stop working.
+            _invitation_create(actor=actor, user=user)
+            event_record(actor=actor, action="user.invitation_resent", target=user)
     return user
 
 
@@ -278,9 +320,12 @@ def user_deactivate(*, actor: User, user: User, reason: str, today: dt.date | No
         raise DomainError(_("You cannot deactivate yourself."))
     if not user.is_active:
         raise DomainError(_("%(name)s is already deactivated.") % {"name": user.full_name})
-    is_admin = RoleAssignment.objects.active_on(day).filter(user=user, role=Role.FUND_ADMIN)
-    if is_admin.exists() and not _fund_admin_remains(without_user=user, day=day):
-        raise _refuse_last_fund_admin()
+    for held in RoleAssignment.objects.current_or_future(day).filter(
+        user=user, role=Role.FUND_ADMIN
+    ):
+        gap = _fund_admin_gap(max(held.valid_from, day), held.valid_until, without_user=user)
+        if gap is not None:
+            raise _refuse_last_fund_admin(gap)
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
@@ -298,11 +343,42 @@ def user_deactivate(*, actor: User, user: User, reason: str, today: dt.date | No
     return user
 
 
+def _refuse_second_city_director(user: User, start: dt.date, end: dt.date | None) -> None:
+    """The city has one city director: refuse a period that overlaps another active holder's."""
+    others = (
+        RoleAssignment.objects.current_or_future(start)
+        .filter(role=Role.CITY_DIRECTOR, user__is_active=True)
+        .exclude(user=user)
+        .select_related("user")
+    )
+    for other in others:
+        if other.overlaps(start, end):
+            raise DomainError(
+                _(
+                    "The city has one city director: %(name)s holds the role from %(start)s "
+                    "until %(end)s. End that role first."
+                )
+                % {
+                    "name": other.user.full_name,
+                    "start": _iso(other.valid_from),
+                    "end": _iso(other.valid_until),
+                }
+            )
+
+
 @transaction.atomic
-def user_reactivate(*, actor: User, user: User, reason: str = "") -> User:
+def user_reactivate(
+    *, actor: User, user: User, reason: str = "", today: dt.date | None = None
+) -> User:
+    day = _today(today)
+    advisory_lock(f"role:{Role.CITY_DIRECTOR}")
     user = _lock_user(user)
     if user.is_active:
         raise DomainError(_("%(name)s is already active.") % {"name": user.full_name})
+    for held in RoleAssignment.objects.current_or_future(day).filter(
+        user=user, role=Role.CITY_DIRECTOR
+    ):
+        _refuse_second_city_director(user, max(held.valid_from, day), held.valid_until)
     user.is_active = True
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
@@ -329,12 +405,11 @@ def password_reset_send(*, user: User, actor: User | None = None) -> None:
     the login page, or by a fund administrator)."""
     if not user.is_active:
         raise DomainError(_("The user is deactivated. Reactivate them first."))
+    link = password_reset_link(user)
     subject, body = email_render(
-        "password_reset",
-        {"user": user, "actor": actor, "link": password_reset_link(user)},
-        language=user.language,
+        "password_reset", {"user": user, "actor": actor, "link": link}, language=user.language
     )
-    email_queue(kind="password_reset", to=[user.email], subject=subject, body=body)
+    email_queue(kind="password_reset", to=[user.email], subject=subject, body=body, secrets=[link])
     if actor is not None:
         event_record(actor=actor, action="user.password_reset_sent", target=user)
 
@@ -373,25 +448,7 @@ def role_assign(
                 }
             )
     if role == Role.CITY_DIRECTOR:
-        others = (
-            RoleAssignment.objects.current_or_future(valid_from)
-            .filter(role=Role.CITY_DIRECTOR, user__is_active=True)
-            .exclude(user=user)
-            .select_related("user")
-        )
-        for other in others:
-            if other.overlaps(valid_from, valid_until):
-                raise DomainError(
-                    _(
-                        "The city has one city director: %(name)s holds the role from "
-                        "%(start)s until %(end)s. End that role first."
-                    )
-                    % {
-                        "name": other.user.full_name,
-                        "start": _iso(other.valid_from),
-                        "end": _iso(other.valid_until),
-                    }
-                )
+        _refuse_second_city_director(user, valid_from, valid_until)
     assignment = RoleAssignment.objects.create(
         user=user, role=role, valid_from=valid_from, valid_until=valid_until, created_by=actor
     )
@@ -421,6 +478,15 @@ def _period_end_check(period, valid_until: dt.date, day: dt.date) -> None:
             % {"date": _iso(day)},
             field="valid_until",
         )
+    if period.valid_until is not None and valid_until > period.valid_until:
+        raise DomainError(
+            _(
+                "This already ends on %(date)s; an end date can only be brought forward. To "
+                "continue after that day, give it again from the day after."
+            )
+            % {"date": _iso(period.valid_until)},
+            field="valid_until",
+        )
 
 
 @transaction.atomic
@@ -436,14 +502,14 @@ def role_end(
     advisory_lock(f"role:{assignment.role}")
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     _period_end_check(assignment, valid_until, day)
-    if (
-        assignment.role == Role.FUND_ADMIN
-        and assignment.user.is_active
-        and not _fund_admin_remains(
-            without_assignment=assignment, day=valid_until + dt.timedelta(days=1)
+    if assignment.role == Role.FUND_ADMIN and assignment.user.is_active:
+        gap = _fund_admin_gap(
+            valid_until + dt.timedelta(days=1),
+            assignment.valid_until,
+            without_assignments=[assignment],
         )
-    ):
-        raise _refuse_last_fund_admin()
+        if gap is not None:
+            raise _refuse_last_fund_admin(gap)
     assignment.valid_until = valid_until
     assignment.save(update_fields=["valid_until"])
     event_record(
@@ -472,7 +538,18 @@ def role_withdraw(
     *, actor: User, assignment: RoleAssignment, today: dt.date | None = None
 ) -> RoleAssignment:
     """Withdraw a role that has not begun (given by mistake)."""
+    advisory_lock(f"role:{assignment.role}")
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if (
+        assignment.role == Role.FUND_ADMIN
+        and assignment.withdrawn_at is None
+        and assignment.user.is_active
+    ):
+        gap = _fund_admin_gap(
+            assignment.valid_from, assignment.valid_until, without_assignments=[assignment]
+        )
+        if gap is not None and assignment.valid_from > _today(today):
+            raise _refuse_last_fund_admin(gap)
     return _withdraw(
         assignment,
         actor=actor,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core import access, selectors
@@ -24,7 +25,7 @@ from core.forms import (
     SetPasswordForm,
 )
 from core.http import add_domain_error
-from core.middleware import SEEN_COOKIE, mark_seen
+from core.middleware import answers_json, forget_seen, mark_seen
 from core.services import invitation_accept, invitation_check
 
 
@@ -34,7 +35,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        return mark_seen(super().form_valid(form))
+        return mark_seen(super().form_valid(form), form.get_user())
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -43,9 +44,8 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        response.delete_cookie(SEEN_COOKIE, samesite="Lax")
         messages.success(request, _("You have logged out."))
-        return response
+        return forget_seen(response)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -64,6 +64,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_not_required
+@sensitive_post_parameters("password1", "password2")
 def invitation_accept_view(request, token: str):
     """The invited person chooses a password; a used, replaced or expired link says so."""
     try:
@@ -86,7 +87,7 @@ def invitation_accept_view(request, token: str):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your password is set and you are logged in."))
-            return mark_seen(redirect("start"))
+            return mark_seen(redirect("start"), user)
     return render(
         request,
         "registration/invitation_accept.html",
@@ -94,6 +95,7 @@ def invitation_accept_view(request, token: str):
     )
 
 
+@answers_json
 @require_POST
 def session_keepalive(request):
     """Called by the session warning's "stay logged in" button: the request itself renews

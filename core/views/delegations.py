@@ -12,6 +12,7 @@ from core import access, selectors, services
 from core.errors import DomainError
 from core.forms import DelegationForm, ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent
+from core.middleware import keeps_form
 
 
 def delegation_list(request):
@@ -33,6 +34,7 @@ def delegation_list(request):
     )
 
 
+@keeps_form
 @idempotent
 def delegation_create(request):
     if not access.can_manage_delegations(request.user):
@@ -64,6 +66,7 @@ def delegation_create(request):
     return render(request, "core/delegation_form.html", {"form": form})
 
 
+@keeps_form
 def delegation_end(request, pk: int):
     delegation = access.get_delegation_for(request.user, pk, write=True)
     form = ReasonForm(bound_or_restored(request))

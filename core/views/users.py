@@ -26,6 +26,7 @@ from core.forms import (
     bound_or_restored,
 )
 from core.http import add_domain_error, idempotent
+from core.middleware import keeps_form
 from core.models import Event, Membership, RoleAssignment
 
 PAGE_SIZE = 50
@@ -64,6 +65,7 @@ def user_list(request):
     )
 
 
+@keeps_form
 @idempotent
 def user_invite(request):
     _require_manager(request)
@@ -110,6 +112,7 @@ def user_detail(request, pk: int):
     )
 
 
+@keeps_form
 def user_edit(request, pk: int):
     person = access.get_user_for(request.user, pk, write=True)
     initial = {
@@ -130,6 +133,7 @@ def user_edit(request, pk: int):
     return render(request, "core/user_edit.html", {"form": form, "person": person})
 
 
+@keeps_form
 def user_deactivate(request, pk: int):
     person = access.get_user_for(request.user, pk, write=True)
     form = ReasonForm(bound_or_restored(request))
@@ -163,6 +167,7 @@ def user_deactivate(request, pk: int):
     )
 
 
+@keeps_form
 def user_reactivate(request, pk: int):
     person = access.get_user_for(request.user, pk, write=True)
     form = OptionalReasonForm(bound_or_restored(request))
@@ -223,6 +228,7 @@ def user_invitation_resend(request, pk: int):
     )
 
 
+@keeps_form
 @idempotent
 def role_add(request, pk: int):
     person = access.get_user_for(request.user, pk, write=True)
@@ -288,6 +294,7 @@ def _end_period(request, pk: int, item_pk: int, *, model, end, title):
     )
 
 
+@keeps_form
 def role_end(request, pk: int, item_pk: int):
     return _end_period(
         request,
@@ -316,6 +323,7 @@ def role_withdraw(request, pk: int, item_pk: int):
     )
 
 
+@keeps_form
 @idempotent
 def membership_add(request, pk: int):
     person = access.get_user_for(request.user, pk, write=True)
@@ -349,6 +357,7 @@ def membership_add(request, pk: int):
     )
 
 
+@keeps_form
 def membership_end(request, pk: int, item_pk: int):
     return _end_period(
         request,

@@ -48,7 +48,10 @@ _DEV_SECRET = "django-insecure-fondadmin-development-only-never-use-in-productio
 SECRET_KEY = env.str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 _required_in_production("SECRET_KEY", SECRET_KEY)
 if PRODUCTION and (
-    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+    or "replace-with" in SECRET_KEY  # the placeholder in .env.example
 ):
     raise ImproperlyConfigured(
         "SECRET_KEY must be at least 50 random characters in production "
@@ -122,7 +125,7 @@ DATABASES = {
     "default": env.dj_db_url(
         "DATABASE_URL",
         "" if PRODUCTION else f"sqlite:///{_DEMO_DB}",
-        conn_max_age=env.int("CONN_MAX_AGE", 60),
+        conn_max_age=env.int("CONN_MAX_AGE", 60, validate=validate.Range(min=0)),
         conn_health_checks=True,
     )
 }
@@ -147,7 +150,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -156,11 +162,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link is valid for one day
-INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", 14)
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", 14, validate=validate.Range(min=1, max=90))
 
 # Sessions end after a period without activity. A script on every page warns before that and
 # offers to extend (WCAG 2.2.1); a form posted after expiry is kept across the new login.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_COOKIE_AGE = (
+    env.int("SESSION_IDLE_MINUTES", 60, validate=validate.Range(min=5, max=24 * 60)) * 60
+)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -221,7 +229,9 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_SECONDS = env.int(
+        "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, validate=validate.Range(min=0)
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
     # Health checks from the orchestrator arrive over plain HTTP inside the network.
@@ -255,6 +265,11 @@ def _mailers_from_url(url: str) -> dict:
 EMAIL_URL = env.str("EMAIL_URL", "" if PRODUCTION else "console://")
 _required_in_production("EMAIL_URL", EMAIL_URL)
 MAILERS = _mailers_from_url(EMAIL_URL)
+if PRODUCTION and not MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server in production (smtp:// or smtps://), not "
+        f"{EMAIL_URL.split(':')[0]}://."
+    )
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", "" if PRODUCTION else "Sociala investeringsfonden <fond@localhost>"
 )
@@ -265,6 +280,8 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", "")
 # The address people see in e-mails (links in invitations and password resets).
 SITE_URL = env.str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 _required_in_production("SITE_URL", SITE_URL)
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must start with https:// in production.")
 
 # --- Celery -------------------------------------------------------------------------------
 # Without a broker (the demo) tasks run in-process; with one they go to the workers.
@@ -285,6 +302,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-emails": {"task": "core.tasks.resend_pending_emails", "schedule": 600.0},
+    "clear-expired-sessions": {
+        "task": "core.tasks.clear_expired_sessions",
+        "schedule": 24 * 3600.0,
+    },
     "forget-old-idempotency-keys": {
         "task": "core.tasks.forget_old_idempotency_keys",
         "schedule": 24 * 3600.0,

@@ -56,6 +56,8 @@
     text.textContent = text.dataset.expiredText;
     extend.hidden = true;
     open();
+    // The button that had focus is gone: keep focus in the dialog, on what can still be done.
+    close.focus();
   }
   function schedule() {
     clearTimeout(warnTimer);

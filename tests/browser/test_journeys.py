@@ -139,6 +139,8 @@ def test_session_warning_extension_and_a_form_kept_across_expiry(visitor, settin
     # (wait_for_function would evaluate a string, which the CSP rightly forbids)
     expect(admin.page.locator("#session-dialog-title")).to_contain_text("upphört", timeout=10_000)
     admin.check("session ended")
+    # The "stay logged in" button is gone; focus stays in the dialog, on what can be done.
+    assert admin.page.evaluate("document.activeElement.hasAttribute('data-session-close')")
     dialog.get_by_role("button", name="Stäng").click()
     admin.submit("login after expiry", button="Skicka inbjudan")
     assert "Din session hade gått ut" in admin.page.inner_text("main")

@@ -62,7 +62,8 @@ def test_a_broker_that_is_down_does_not_break_the_request(django_capture_on_comm
 
 def test_pending_includes_stuck_and_skips_recent_and_exhausted():
     old = timezone.now() - dt.timedelta(hours=1)
-    stuck = queued(status="sending", created_at=old)
+    stuck = queued(status="sending", created_at=old, claimed_at=old)
+    queued(status="sending", created_at=old, claimed_at=timezone.now())  # being sent right now
     waiting = queued(created_at=old)
     queued()  # too recent: its own task is still on its way
     queued(created_at=old, status="failed", attempts=10)

@@ -325,7 +325,8 @@ def test_role_assign_and_its_event_reads_in_swedish(fund_admin):
     ("start", "end", "field"),
     [
         (TODAY, TODAY - dt.timedelta(days=1), "valid_until"),
-        (dt.date(2020, 1, 1), dt.date(2021, 1, 1), "valid_until"),
+        (dt.date(2020, 1, 1), dt.date(2021, 1, 1), "valid_from"),
+        (TODAY - dt.timedelta(days=1), None, "valid_from"),
     ],
 )
 def test_role_assign_refuses_bad_periods(fund_admin, start, end, field):
@@ -404,13 +405,20 @@ def test_role_assign_refuses_unknown_roles_and_deactivated_people(fund_admin):
 
 def test_role_end_rules(fund_admin):
     user = factories.UserFactory()
+    coming = factories.RoleAssignmentFactory(
+        user=user, role=Role.APPLICANT, valid_from=TODAY + dt.timedelta(days=10)
+    )
+    with pytest.raises(DomainError) as before_start:  # before the start, but not in the past
+        services.role_end(
+            actor=fund_admin,
+            assignment=coming,
+            valid_until=TODAY + dt.timedelta(days=5),
+            today=TODAY,
+        )
+    assert "före startdatumet" in str(before_start.value.message)
     assignment = factories.RoleAssignmentFactory(
         user=user, role=Role.AUDITOR, valid_from=dt.date(2026, 1, 1)
     )
-    with pytest.raises(DomainError):  # before the start
-        services.role_end(
-            actor=fund_admin, assignment=assignment, valid_until=dt.date(2025, 1, 1), today=TODAY
-        )
     with pytest.raises(DomainError):  # in the past
         services.role_end(
             actor=fund_admin,
@@ -487,3 +495,168 @@ def test_membership_end_and_withdraw(fund_admin, organisation):
         services.membership_withdraw(actor=fund_admin, membership=begun, today=TODAY)
     actions = list(Event.objects.for_target(user).values_list("action", flat=True))
     assert sorted(actions) == ["membership.ended", "membership.withdrawn"]
+
+
+# --- Found in review: rules that must hold over time -------------------------------------------
+
+
+def test_ending_cannot_extend_a_role_or_a_membership(fund_admin, organisation):
+    user = factories.UserFactory()
+    role = factories.RoleAssignmentFactory(
+        user=user, role=Role.AUDITOR, valid_from=TODAY, valid_until=TODAY + dt.timedelta(days=10)
+    )
+    with pytest.raises(DomainError) as refused:
+        services.role_end(
+            actor=fund_admin,
+            assignment=role,
+            valid_until=TODAY + dt.timedelta(days=20),
+            today=TODAY,
+        )
+    assert refused.value.field == "valid_until"
+    membership = factories.MembershipFactory(
+        user=user, organisation=organisation, valid_until=TODAY + dt.timedelta(days=3)
+    )
+    with pytest.raises(DomainError):
+        services.membership_end(
+            actor=fund_admin,
+            membership=membership,
+            valid_until=TODAY + dt.timedelta(days=4),
+            today=TODAY,
+        )
+    role.refresh_from_db()
+    membership.refresh_from_db()
+    assert role.valid_until == TODAY + dt.timedelta(days=10)
+    assert membership.valid_until == TODAY + dt.timedelta(days=3)
+
+
+def test_ending_an_outgoing_directors_role_later_cannot_make_two_directors(fund_admin):
+    outgoing = factories.UserFactory()
+    factories.RoleAssignmentFactory(
+        user=outgoing,
+        role=Role.CITY_DIRECTOR,
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=TODAY + dt.timedelta(days=5),
+    )
+    incoming = factories.UserFactory()
+    services.role_assign(
+        actor=fund_admin,
+        user=incoming,
+        role=Role.CITY_DIRECTOR,
+        valid_from=TODAY + dt.timedelta(days=6),
+        today=TODAY,
+    )
+    old = outgoing.role_assignments.get()
+    with pytest.raises(DomainError):
+        services.role_end(
+            actor=fund_admin, assignment=old, valid_until=TODAY + dt.timedelta(days=30), today=TODAY
+        )
+
+
+def test_reactivating_a_former_director_while_another_holds_the_role_is_refused(
+    fund_admin, city_director
+):
+    former = factories.person(Role.CITY_DIRECTOR, is_active=False)
+    with pytest.raises(DomainError) as refused:
+        services.user_reactivate(actor=fund_admin, user=former, today=TODAY)
+    assert city_director.full_name in str(refused.value.message)
+    former.refresh_from_db()
+    assert not former.is_active
+
+
+def test_fund_administrators_must_cover_every_future_day_not_just_tomorrow(fund_admin):
+    other = factories.UserFactory()
+    factories.RoleAssignmentFactory(
+        user=other,
+        role=Role.FUND_ADMIN,
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=TODAY + dt.timedelta(days=30),
+    )
+    mine = fund_admin.role_assignments.get()
+    with pytest.raises(DomainError) as refused:
+        services.role_end(actor=fund_admin, assignment=mine, valid_until=TODAY, today=TODAY)
+    assert (TODAY + dt.timedelta(days=31)).isoformat() in str(refused.value.message)
+    with pytest.raises(DomainError):
+        services.user_deactivate(actor=other, user=fund_admin, reason="x", today=TODAY)
+    # Once someone covers the days after the other's role ends, this role may end.
+    services.role_assign(
+        actor=fund_admin,
+        user=other,
+        role=Role.FUND_ADMIN,
+        valid_from=TODAY + dt.timedelta(days=31),
+        today=TODAY,
+    )
+    services.role_end(actor=fund_admin, assignment=mine, valid_until=TODAY, today=TODAY)
+
+
+def test_withdrawing_the_future_role_that_gives_cover_is_refused(fund_admin):
+    mine = fund_admin.role_assignments.get()
+    successor = factories.UserFactory()
+    cover = services.role_assign(
+        actor=fund_admin,
+        user=successor,
+        role=Role.FUND_ADMIN,
+        valid_from=TODAY + dt.timedelta(days=10),
+        today=TODAY,
+    )
+    services.role_end(
+        actor=fund_admin, assignment=mine, valid_until=TODAY + dt.timedelta(days=9), today=TODAY
+    )
+    with pytest.raises(DomainError):
+        services.role_withdraw(actor=fund_admin, assignment=cover, today=TODAY)
+    cover.refresh_from_db()
+    assert cover.withdrawn_at is None
+
+
+def test_changing_the_address_of_an_invited_person_replaces_the_invitation(
+    fund_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite(fund_admin, email="fel@adress.example")
+    old_token = token_from(mail.outbox[0].body)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_update(
+            actor=fund_admin,
+            user=invitation.user,
+            full_name="Ny Person",
+            email="ratt@adress.example",
+            language="sv",
+            is_staff=False,
+        )
+    with pytest.raises(DomainError) as old_link:
+        services.invitation_check(old_token)
+    assert old_link.value.code == "replaced"
+    assert mail.outbox[1].to == ["ratt@adress.example"]
+    assert services.invitation_check(token_from(mail.outbox[1].body)).user == invitation.user
+
+
+def test_changing_the_address_of_an_active_account_tells_the_old_address(
+    fund_admin, django_capture_on_commit_callbacks
+):
+    person = factories.UserFactory(email="gammal@x.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_update(
+            actor=fund_admin,
+            user=person,
+            full_name=person.full_name,
+            email="ny@x.example",
+            language="sv",
+            is_staff=False,
+        )
+    assert mail.outbox[0].to == ["gammal@x.example"]
+    assert "ny@x.example" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Din inloggningsadress till fondadmin har ändrats"
+
+
+def test_a_link_is_sent_but_not_kept_in_the_record(fund_admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invite(fund_admin)
+    queued = OutboundEmail.objects.get()
+    assert "/accounts/invitation/" not in queued.body
+    assert "[link 1, removed after sending]" in queued.body
+    for callback in callbacks:
+        callback()
+    sent = OutboundEmail.objects.get()
+    assert sent.status == "sent"
+    assert sent.secrets == {}
+    assert "/accounts/invitation/" not in sent.body
+    assert "/accounts/invitation/" in mail.outbox[0].body

@@ -2,13 +2,15 @@
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.core import mail
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from core.middleware import SEEN_COOKIE
+from core.middleware import PENDING_POST_KEY, SEEN_COOKIE, mark_seen
 from core.models import Invitation, Role, User
 from core.services.people import _token_hash
 from tests import factories
@@ -26,12 +28,17 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
+def seen(client, user) -> None:
+    """The browser of someone whose session has expired (see SEEN_COOKIE)."""
+    client.cookies[SEEN_COOKIE] = mark_seen(HttpResponse(), user).cookies[SEEN_COOKIE].value
+
+
 def test_login_with_the_email_in_any_case_lands_on_start_and_remembers_the_session(client):
     person = factories.person(Role.AUDITOR, email="rut@x.example")
     response = login_post(client, "RUT@x.example", factories.PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert response.cookies[SEEN_COOKIE].value == "1"
+    assert response.cookies[SEEN_COOKIE].value.startswith(f"{person.pk}:")
     assert client.get("/").context["user"] == person
 
 
@@ -83,15 +90,21 @@ def test_anonymous_is_sent_to_login_without_a_session_message(client):
 
 
 def test_expired_session_gets_its_own_message(client):
-    client.cookies[SEEN_COOKIE] = "1"
+    seen(client, factories.person(Role.AUDITOR))
     response = client.get("/users/", follow=True)
     assert "Din session har gått ut. Logga in igen." in text_of(response)
+
+
+def test_a_forged_seen_cookie_is_ignored(client):
+    client.cookies[SEEN_COOKIE] = "1"
+    response = client.get("/users/", follow=True)
+    assert "session" not in text_of(response)
 
 
 def test_a_form_posted_after_the_session_expired_is_kept_across_the_new_login(
     client, fund_admin, organisation
 ):
-    client.cookies[SEEN_COOKIE] = "1"
+    seen(client, fund_admin)
     typed = {
         "full_name": "Ny Person",
         "email": "ny@x.example",
@@ -124,7 +137,8 @@ def test_keepalive_renews_a_live_session_and_refuses_a_dead_one(client):
     response = client.post(reverse("session_keepalive"))
     assert response.json() == {"expires_in": 3600}
     client.logout()
-    assert client.post(reverse("session_keepalive")).status_code == 302
+    expired = client.post(reverse("session_keepalive"))
+    assert (expired.status_code, expired.json()) == (401, {"expired": True})
 
 
 # --- Invitations --------------------------------------------------------------------------------
@@ -145,7 +159,7 @@ def test_accepting_an_invitation_sets_the_password_and_logs_in(client):
         url, {"password1": "ett-bra-lösenord-1", "password2": "ett-bra-lösenord-1"}
     )
     assert response["Location"] == "/"
-    assert response.cookies[SEEN_COOKIE].value == "1"
+    assert response.cookies[SEEN_COOKIE].value.startswith(f"{person.pk}:")
     person.refresh_from_db()
     assert person.check_password("ett-bra-lösenord-1")
     assert client.get("/").context["user"] == person
@@ -262,3 +276,53 @@ def test_a_logged_in_persons_choice_is_kept_on_the_account(client):
 def test_unknown_language_is_ignored(client):
     client.post("/language/", {"language": "xx", "next": "/"})
     assert client.get(LOGIN)["Content-Language"] == "sv"
+
+
+def test_a_kept_form_is_never_given_to_someone_else(client, fund_admin, other_fund_admin):
+    seen(client, fund_admin)
+    client.post("/users/invite/", {"full_name": "Hemlig Uppgift", "email": "x@x.example"})
+    response = client.post(
+        "/accounts/login/?next=/users/invite/",
+        {"username": other_fund_admin.email, "password": factories.PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/users/invite/"
+    assert not response.context["form"].is_bound
+    assert "Hemlig Uppgift" not in response.content.decode()
+
+
+def test_a_kept_form_goes_stale_after_half_an_hour(client, fund_admin, monkeypatch):
+    seen(client, fund_admin)
+    client.post("/users/invite/", {"full_name": "Gammal Text"})
+    later = time.time() + 31 * 60
+    monkeypatch.setattr("core.forms.time.time", lambda: later)
+    client.force_login(fund_admin)
+    assert not client.get("/users/invite/").context["form"].is_bound
+
+
+def test_passwords_are_never_kept_and_a_post_only_action_says_nothing_was_done(client, fund_admin):
+    seen(client, fund_admin)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "gammalt", "new_password1": "nytt-1", "new_password2": "nytt-1"},
+        HTTP_REFERER="http://testserver/accounts/password/",
+    )
+    assert PENDING_POST_KEY not in client.session
+    assert response["Location"] == "/accounts/login/?next=/accounts/password/"
+    target = factories.UserFactory()
+    response = client.post(
+        f"/users/{target.pk}/password-reset/",
+        HTTP_REFERER=f"http://testserver/users/{target.pk}/",
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == f"/accounts/login/?next=/users/{target.pk}/"
+    assert "ingenting gjordes" in text_of(response)
+    seen(client, fund_admin)
+    client.post("/users/invite/", {"full_name": "Kvar", "password": "hemligt"})
+    assert client.session[PENDING_POST_KEY]["data"] == {"full_name": ["Kvar"]}
+
+
+def test_an_htmx_request_after_expiry_is_sent_to_login_with_the_way_back(client, fund_admin):
+    seen(client, fund_admin)
+    response = client.get("/users/?role=auditor", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == "/accounts/login/?next=/users/%3Frole%3Dauditor"

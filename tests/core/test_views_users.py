@@ -323,3 +323,15 @@ def test_filtering_in_place_returns_only_the_results(admin_client):
     full = admin_client.get("/users/?role=auditor").content.decode()
     assert "<header" in full
     assert "Rut Revisor" in full
+
+
+def test_someone_elses_form_key_replays_nothing(client, fund_admin, other_fund_admin, organisation):
+    data = invite_data(organisation)
+    client.force_login(fund_admin)
+    first = client.post("/users/invite/", data)
+    client.force_login(other_fund_admin)
+    data["email"] = "annan@x.example"
+    second = client.post("/users/invite/", data)
+    assert second.status_code == 302
+    assert second["Location"] != first["Location"]
+    assert User.objects.filter(email__in=["ny@x.example", "annan@x.example"]).count() == 2

@@ -1,12 +1,13 @@
 """Invite the first fund administrator of a new installation (after that, fund administrators
-invite everyone in the app). Prints the invitation link as well as e-mailing it."""
+invite everyone in the app). Run again for the same address, it sends a new invitation if the
+first was never accepted."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core import services
 from core.errors import DomainError
-from core.models import Role
+from core.models import Role, User
 
 
 class Command(BaseCommand):
@@ -18,15 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="sv", choices=["sv", "en"])
 
     def handle(self, *args, email, name, language, **options):
+        existing = User.objects.filter(email__iexact=email.strip()).first()
         try:
-            invitation = services.user_invite(
-                actor=None,
-                email=email,
-                full_name=name,
-                language=language,
-                roles=[Role.FUND_ADMIN],
-                valid_from=timezone.localdate(),
-            )
+            if existing is not None:
+                invitation = services.invitation_resend(actor=None, user=existing)
+            else:
+                invitation = services.user_invite(
+                    actor=None,
+                    email=email,
+                    full_name=name,
+                    language=language,
+                    roles=[Role.FUND_ADMIN],
+                    valid_from=timezone.localdate(),
+                )
         except DomainError as error:
             raise CommandError(str(error.message)) from error
         self.stdout.write(
