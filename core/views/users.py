@@ -197,8 +197,8 @@ def user_reactivate(request, pk: int):
     )
 
 
-def _post_action(request, pk: int, action, success: str):
-    person = access.get_user_for(request.user, pk, write=True)
+def _post_action(request, person, action, success: str):
+    """A button on the person's page: do it, say how it went, go back to the page."""
     try:
         action(person)
     except DomainError as error:
@@ -212,7 +212,7 @@ def _post_action(request, pk: int, action, success: str):
 def user_password_reset(request, pk: int):
     return _post_action(
         request,
-        pk,
+        access.get_user_for(request.user, pk, write=True),
         lambda person: services.password_reset_send(user=person, actor=request.user),
         _("A link to choose a new password has been sent to %(email)s."),
     )
@@ -222,7 +222,7 @@ def user_password_reset(request, pk: int):
 def user_invitation_resend(request, pk: int):
     return _post_action(
         request,
-        pk,
+        access.get_user_for(request.user, pk, write=True),
         lambda person: services.invitation_resend(actor=request.user, user=person),
         _("A new invitation has been sent to %(email)s. Earlier links no longer work."),
     )
@@ -317,7 +317,7 @@ def role_withdraw(request, pk: int, item_pk: int):
     assignment = _period_for(RoleAssignment, person, item_pk)
     return _post_action(
         request,
-        pk,
+        person,
         lambda _person: services.role_withdraw(actor=request.user, assignment=assignment),
         _("The role has been withdrawn."),
     )
@@ -380,7 +380,7 @@ def membership_withdraw(request, pk: int, item_pk: int):
     membership = _period_for(Membership, person, item_pk)
     return _post_action(
         request,
-        pk,
+        person,
         lambda _person: services.membership_withdraw(actor=request.user, membership=membership),
         _("The membership has been withdrawn."),
     )
