@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from core.models import Delegation, Membership, Organisation, Role, RoleAssignment, User
+from core.models import Delegation, Fund, Membership, Organisation, Role, RoleAssignment, User
 
 # Roles whose holders may read every non-draft record. (The people register is narrower:
 # fund administrators and auditors, see can_read_users.)
@@ -175,3 +175,49 @@ def get_delegation_for(viewer, pk: int, *, write: bool = False) -> Delegation:
     if write and not (can_manage_delegations(viewer) and delegation.delegator_id == viewer.pk):
         raise PermissionDenied
     return delegation
+
+
+# --- Organisations, funds, the ledger and the register ----------------------------------------
+
+
+def can_read_funds(user) -> bool:
+    """The whole ledger: fund administrators, the city director (and delegate), auditors.
+    (An organisation sees the entries about its own projects on those projects' pages.)"""
+    return has_any_role(user, READ_ALL_ROLES) or active_delegation_for(user) is not None
+
+
+def can_manage_funds(user) -> bool:
+    return has_role(user, Role.FUND_ADMIN)
+
+
+def can_read_register(user) -> bool:
+    return can_read_funds(user)
+
+
+def can_manage_organisations(user) -> bool:
+    return has_role(user, Role.FUND_ADMIN)
+
+
+def get_fund_for(viewer, pk: int, *, write: bool = False) -> Fund:
+    if not can_read_funds(viewer):
+        raise Http404
+    try:
+        fund = Fund.objects.get(pk=pk)
+    except Fund.DoesNotExist as missing:
+        raise Http404 from missing
+    if write and not can_manage_funds(viewer):
+        raise PermissionDenied
+    return fund
+
+
+def get_organisation_for(viewer, pk: int, *, write: bool = False) -> Organisation:
+    """Organisations are no secret: every person with an account may read them."""
+    if not _is_person(viewer):
+        raise Http404
+    try:
+        organisation = Organisation.objects.get(pk=pk)
+    except Organisation.DoesNotExist as missing:
+        raise Http404 from missing
+    if write and not can_manage_organisations(viewer):
+        raise PermissionDenied
+    return organisation

@@ -14,6 +14,8 @@ from django.utils import timezone
 from core import services
 from core.models import (
     Delegation,
+    EntryKind,
+    Fund,
     Membership,
     Organisation,
     OrganisationKind,
@@ -47,6 +49,13 @@ SPECIALISTS = [
     ("Socialnämnden", "Socialnämnden"),
     ("Utbildningsnämnden", "Utbildningsnämnden"),
     ("Arbetsmarknadsnämnden", "Arbetsmarknadsnämnden"),
+    ("Idrottsnämnden", "Idrottsnämnden"),
+    ("Kulturnämnden", "Kulturnämnden"),
+]
+# The seeds say companies may apply but name none; these are city-owned companies of 2019.
+COMPANIES = [
+    ("AB Svenska Bostäder", "Svenska Bostäder"),
+    ("Micasa Fastigheter i Stockholm AB", "Micasa"),
 ]
 NONPROFITS = [
     ("Föreningen Föräldrastöd Söderort (demo)", "Föräldrastöd Söderort"),
@@ -88,6 +97,13 @@ PEOPLE = [
         "Enhetschef, socialförvaltningen",
     ),
     DemoPerson(
+        "sofia.karlsson",
+        "Sofia Karlsson",
+        (Role.APPLICANT,),
+        "Skarpnäck",
+        "Utvecklingsstrateg, Skarpnäcks stadsdelsförvaltning",
+    ),
+    DemoPerson(
         "karin.berg",
         "Karin Berg",
         (Role.COUNCIL_MEMBER,),
@@ -116,6 +132,14 @@ PEOPLE = [
     DemoPerson("eva.strand", "Eva Strand", (Role.AUDITOR,), None, "Revisor, stadsrevisionen"),
 ]
 DELEGATE = "johan.sjoberg"
+FUND_ADMIN = "anna.lindqvist"
+
+FUND_NAME = "Stockholms stads sociala investeringsfond"
+# The 300 MSEK come from the decision on the 2014 annual accounts, adopted in 2015. The exact
+# day is not in the seeds: this value date is a demo date.
+FUND_STARTED = dt.date(2015, 6, 15)
+INJECTION_AMOUNT = 300_000_000
+INJECTION_REFERENCE = "KF 2015-06-15, årsredovisning 2014 (demodatum)"
 DIRECTOR = "malin.ek"
 
 
@@ -124,6 +148,7 @@ def _organisations() -> dict[str, Organisation]:
     for kind, rows in (
         (OrganisationKind.DISTRICT_COMMITTEE, DISTRICTS),
         (OrganisationKind.SPECIALIST_COMMITTEE, SPECIALISTS),
+        (OrganisationKind.COMPANY, COMPANIES),
         (OrganisationKind.NONPROFIT, NONPROFITS),
     ):
         for name, short in rows:
@@ -180,4 +205,34 @@ def load(*, today: dt.date | None = None) -> list[tuple[DemoPerson, User]]:
             note="Semester (demo)",
             today=day,
         )
+    _fund(users[FUND_ADMIN])
     return people
+
+
+def _fund(admin: User) -> Fund:
+    fund = Fund.objects.filter(name=FUND_NAME).first()
+    if fund is None:
+        fund = services.fund_create(
+            actor=None,
+            name=FUND_NAME,
+            registration_series="SIF",
+            started_on=FUND_STARTED,
+            financing_ends_on=dt.date(2022, 12, 31),
+            reclaim_window_years=6,
+            description=(
+                "Avsatt i bokslutet för 2014 för förebyggande sociala investeringar i stadens "
+                "nämnder och bolag. Demodata: datum och belopp utöver de 300 mnkr är påhittade."
+            ),
+        )
+    if not fund.ledger.filter(kind=EntryKind.INJECTION).exists():
+        services.ledger_entry_record(
+            actor=admin,
+            fund=fund,
+            kind=EntryKind.INJECTION,
+            amount=INJECTION_AMOUNT,
+            value_date=FUND_STARTED,
+            reference=INJECTION_REFERENCE,
+            note="Avsättning av eget kapital enligt beslut om 2014 års bokslut.",
+            by_hand=True,
+        )
+    return fund

@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Event, Role
+from core.models import EntryKind, Event, Role
 
 _ACTIONS: dict[str, object] = {}
 _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "role": lambda value: str(Role(value).label) if value in Role.values else value,
+    "kind": lambda value: str(EntryKind(value).label) if value in EntryKind.values else value,
 }
 
 
@@ -78,5 +79,15 @@ register_actions(
         "membership.withdrawn": _("Membership of %(organisation)s withdrawn before it began"),
         "delegation.created": _("Delegate %(delegate)s from %(valid_from)s until %(valid_until)s"),
         "delegation.ended": _("Delegation to %(delegate)s ended"),
+        "organisation.created": _("Organisation %(name)s created"),
+        "organisation.updated": _("Organisation details changed (%(before)s → %(name)s)"),
+        "organisation.reorganised": _(
+            "Reorganisation: %(organisation)s is replaced from %(effective_from)s by "
+            "%(successors)s (%(reference)s)"
+        ),
+        "fund.created": _("Fund %(name)s created"),
+        "fund.updated": _("Fund details changed"),
+        "ledger.recorded": _("%(kind)s of %(amount)s with value date %(value_date)s"),
+        "ledger.reversed": _("Reversal of a %(kind)s of %(amount)s from %(value_date)s"),
     }
 )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from core.views import auth, delegations, users
+from core.views import auth, delegations, funds, organisations, users
 
 account_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -67,8 +67,34 @@ delegation_patterns = (
     "delegations",
 )
 
+organisation_patterns = (
+    [
+        path("", organisations.organisation_list, name="list"),
+        path("new/", organisations.organisation_create, name="create"),
+        path("<int:pk>/", organisations.organisation_detail, name="detail"),
+        path("<int:pk>/edit/", organisations.organisation_edit, name="edit"),
+        path("<int:pk>/reorganise/", organisations.organisation_reorganise, name="reorganise"),
+    ],
+    "organisations",
+)
+
+fund_patterns = (
+    [
+        path("", funds.fund_list, name="list"),
+        path("new/", funds.fund_create, name="create"),
+        path("<int:pk>/", funds.fund_detail, name="detail"),
+        path("<int:pk>/edit/", funds.fund_edit, name="edit"),
+        path("<int:pk>/entries/new/", funds.entry_create, name="entry_create"),
+        path("<int:pk>/entries/<int:entry_pk>/reverse/", funds.entry_reverse, name="entry_reverse"),
+    ],
+    "funds",
+)
+
 urlpatterns = [
     path("accounts/", include(account_patterns)),
+    path("organisations/", include(organisation_patterns)),
+    path("funds/", include(fund_patterns)),
+    path("register/", funds.register, name="register"),
     path("users/", include(user_patterns)),
     path("delegations/", include(delegation_patterns)),
 ]

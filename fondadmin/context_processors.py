@@ -12,6 +12,12 @@ def site(request):
     nav = []
     if user is not None and user.is_authenticated:
         nav.append((reverse("start"), _("Start"), "start"))
+        nav.append((reverse("calls:list"), _("Calls"), "calls"))
+        if access.can_read_funds(user):
+            nav.append((reverse("funds:list"), _("Funds"), "funds"))
+        if access.can_read_register(user):
+            nav.append((reverse("register"), _("Register"), "register"))
+        nav.append((reverse("organisations:list"), _("Organisations"), "organisations"))
         if access.can_read_users(user):
             nav.append((reverse("users:list"), _("Users"), "users"))
         if access.can_read_delegations(user):

@@ -79,7 +79,10 @@ GUIDANCE = {
             "You write idea sketches and applications when a call is open, revise them after "
             "review and report on your projects."
         ),
-        _("Nothing is waiting for you. When a call opens you can start an idea sketch here."),
+        _(
+            "Nothing is waiting for you right now. Idea sketches can be written while a call "
+            "is open; open calls are listed here."
+        ),
     ),
     Role.AUDITOR: (
         _("Auditor"),

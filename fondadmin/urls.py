@@ -13,5 +13,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("core.urls")),
+    path("calls/", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

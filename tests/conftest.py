@@ -117,3 +117,8 @@ def celery_worker(settings):
     finally:
         app.conf.update(saved)
         _forget_broker_connections(app)
+
+
+@pytest.fixture
+def fund(db):
+    return factories.FundFactory(name="Sociala investeringsfonden", started_on=dt.date(2015, 1, 1))

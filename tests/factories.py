@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.models import (
     Delegation,
+    Fund,
     Membership,
     Organisation,
     OrganisationKind,
@@ -80,3 +81,13 @@ def person(
     if organisation is not None:
         MembershipFactory(user=user, organisation=organisation)
     return user
+
+
+class FundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Fund
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Fond {n}")
+    registration_series = "SIF"
+    started_on = dt.date(2015, 1, 1)

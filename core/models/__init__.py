@@ -1,3 +1,15 @@
+from .funds import (
+    BASE_KINDS,
+    CASE_KINDS,
+    HAND_KINDS,
+    ORGANISATION_KINDS,
+    EntryKind,
+    Fund,
+    LedgerEntry,
+    Position,
+    RegistrationNumber,
+)
+from .organisations import Reorganisation, ReorganisationShare
 from .people import (
     Delegation,
     Invitation,
@@ -11,15 +23,26 @@ from .people import (
 from .records import AccessibilityReport, Event, IdempotencyKey, OutboundEmail
 
 __all__ = [
+    "BASE_KINDS",
+    "CASE_KINDS",
+    "HAND_KINDS",
+    "ORGANISATION_KINDS",
     "AccessibilityReport",
     "Delegation",
+    "EntryKind",
     "Event",
+    "Fund",
     "IdempotencyKey",
     "Invitation",
+    "LedgerEntry",
     "Membership",
     "Organisation",
     "OrganisationKind",
     "OutboundEmail",
+    "Position",
+    "RegistrationNumber",
+    "Reorganisation",
+    "ReorganisationShare",
     "Role",
     "RoleAssignment",
     "User",

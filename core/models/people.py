@@ -94,10 +94,17 @@ class OrganisationKind(models.TextChoices):
     NONPROFIT = "nonprofit", _("Non-profit partner")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def active_on(self, day: dt.date):
+        return self.filter(
+            Q(active_until__isnull=True) | Q(active_until__gte=day), active_from__lte=day
+        )
+
+
 class Organisation(models.Model):
     """A committee with its administration, a city-owned company or a non-profit partner.
 
-    Minimal here; the core-domain issue adds reorganisations.
+    Active for a period; a reorganisation (``organisations.py``) ends it and names successors.
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -107,11 +114,19 @@ class Organisation(models.Model):
     active_until = models.DateField(_("active until"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="core_organisation_period_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -119,6 +134,9 @@ class Organisation(models.Model):
     @property
     def can_own_cases(self) -> bool:
         return self.kind != OrganisationKind.NONPROFIT
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
 
 
 class PeriodQuerySet(models.QuerySet):

@@ -2,7 +2,9 @@
 
 from .delegations import delegation_create, delegation_end
 from .feedback import accessibility_report_submit
+from .ledger import fund_create, fund_update, ledger_entry_record, ledger_entry_reverse
 from .mail import email_queue, email_render, outbound_email_send
+from .organisations import organisation_create, organisation_update, reorganisation_record
 from .people import (
     invitation_accept,
     invitation_check,
@@ -19,6 +21,7 @@ from .people import (
     user_reactivate,
     user_update,
 )
+from .registration import registration_number_allocate, registration_number_describe
 
 __all__ = [
     "accessibility_report_submit",
@@ -26,14 +29,23 @@ __all__ = [
     "delegation_end",
     "email_queue",
     "email_render",
+    "fund_create",
+    "fund_update",
     "invitation_accept",
     "invitation_check",
     "invitation_resend",
+    "ledger_entry_record",
+    "ledger_entry_reverse",
     "membership_add",
     "membership_end",
     "membership_withdraw",
+    "organisation_create",
+    "organisation_update",
     "outbound_email_send",
     "password_reset_send",
+    "registration_number_allocate",
+    "registration_number_describe",
+    "reorganisation_record",
     "role_assign",
     "role_end",
     "role_withdraw",

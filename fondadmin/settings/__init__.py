@@ -195,6 +195,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", BASE_DIR / "var" / "media")
+# Attachments are served only through views that check access; MEDIA_URL is never routed.
+FONDADMIN_MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", 20, validate=validate.Range(min=1, max=200))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 
+from applications import demo as applications_demo
 from core import demo as core_demo
 
 DELEGATE_LABEL = _("(no role: the city director's delegate)")
 
-# Each app's loader, lowest first. Later issues add applications, projects and reclaim.
-LOADERS = [core_demo.load]
+# Each app's loader, lowest first. Later issues add projects and reclaim.
+LOADERS = [core_demo.load, applications_demo.load]
 
 
 class Command(BaseCommand):

@@ -279,7 +279,17 @@ class PeriodEndForm(CrispyMixin, forms.Form):
         self.initial.setdefault("valid_until", timezone.localdate())
 
 
-class UserFilterForm(forms.Form):
+class FilterFormMixin:
+    """Filter forms are laid out by their templates in a row: Bootstrap classes on the widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+
+class UserFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(label=_("Search name or e-mail"), required=False, widget=forms.SearchInput)
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=lambda: [("", _("All roles")), *Role.choices]
@@ -300,12 +310,6 @@ class UserFilterForm(forms.Form):
             ("inactive", _("Deactivated")),
         ],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
 
 # --- Delegations -----------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+"""Demo calls: the five rounds of 2016-2018 and the 2019 round decided within the four-month
+report T2 (seeds/003), one open call and one draft for today's demo. The seeds give the number
+of rounds, not their dates or budgets: those are demo figures, and the texts say so.
+Idempotent: a call that exists (by title) is left as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from applications import services
+from applications.models import Call, CallState, DecisionRoute
+from core import demo as core_demo
+from core.models import Fund, User
+
+DEMO_NOTE = "\n\nDemodata: datum och belopp är påhittade."
+DESCRIPTION = (
+    "Stadens nämnder och bolag inbjuds att söka medel ur den sociala investeringsfonden för "
+    "förebyggande insatser som ger bättre livsvillkor och lägre kostnader för staden på sikt. "
+    "Lämna först en idéskiss; rådet för sociala investeringar bedömer om idén är tillämplig "
+    "innan en fullständig ansökan lämnas."
+)
+HISTORIC = [
+    ("Utlysning 1 2016", (2016, 3, 15), (2016, 5, 31), 80_000_000, DecisionRoute.OWN_PROPOSAL),
+    ("Utlysning 2 2016", (2016, 9, 15), (2016, 11, 30), 60_000_000, DecisionRoute.OWN_PROPOSAL),
+    ("Utlysning 3 2017", (2017, 3, 15), (2017, 5, 31), 50_000_000, DecisionRoute.OWN_PROPOSAL),
+    ("Utlysning 4 2017", (2017, 9, 15), (2017, 11, 30), 40_000_000, DecisionRoute.OWN_PROPOSAL),
+    ("Utlysning 5 2018", (2018, 3, 15), (2018, 5, 31), 30_000_000, DecisionRoute.OWN_PROPOSAL),
+    (
+        "Utlysning 2019 (beslut i tertialrapport 2)",
+        (2019, 2, 28),
+        (2019, 4, 30),
+        20_000_000,
+        DecisionRoute.FOUR_MONTH_REPORT,
+    ),
+]
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+def _call(admin, fund, title, sketch, application, budget, route, description=DESCRIPTION):
+    call = Call.objects.filter(title=title).first()
+    if call is None:
+        call = services.call_create(
+            actor=admin,
+            fund=fund,
+            title=title,
+            description=description + DEMO_NOTE,
+            idea_sketch_deadline=sketch,
+            application_deadline=application,
+            indicative_budget=budget,
+            decision_route=route,
+        )
+    return call
+
+
+@transaction.atomic
+def load(*, today: dt.date | None = None) -> list[Call]:
+    today = today or timezone.localdate()
+    admin = User.objects.get(email=f"{core_demo.FUND_ADMIN}@{core_demo.DEMO_DOMAIN}")
+    fund = Fund.objects.get(name=core_demo.FUND_NAME)
+    calls = []
+    for title, sketch, application, budget, route in HISTORIC:
+        sketch, application = dt.date(*sketch), dt.date(*application)
+        call = _call(admin, fund, title, sketch, application, budget, route)
+        if call.state == CallState.DRAFT:
+            services.call_publish(actor=admin, call=call, at=_at(sketch - dt.timedelta(days=60)))
+        call.refresh_from_db()
+        if call.state == CallState.PUBLISHED:
+            services.call_decide(
+                actor=admin, call=call, at=_at(application + dt.timedelta(days=120))
+            )
+        calls.append(call)
+    # Today's demo: an open call (sketches due in six weeks) and a draft for the next one.
+    open_title = f"Utlysning {today.year + 1}: tidiga insatser för barn och unga"
+    call = _call(
+        admin,
+        fund,
+        open_title,
+        today + dt.timedelta(days=42),
+        today + dt.timedelta(days=120),
+        40_000_000,
+        DecisionRoute.OWN_PROPOSAL,
+    )
+    if call.state == CallState.DRAFT:
+        services.call_publish(actor=admin, call=call, at=_at(today - dt.timedelta(days=14)))
+    calls.append(call)
+    calls.append(
+        _call(
+            admin,
+            fund,
+            f"Utlysning hösten {today.year + 1} (utkast)",
+            today + dt.timedelta(days=300),
+            today + dt.timedelta(days=380),
+            25_000_000,
+            DecisionRoute.FOUR_MONTH_REPORT,
+        )
+    )
+    return calls

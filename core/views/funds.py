@@ -1,0 +1,237 @@
+"""Funds and their ledger: fund administrators write; the city director (and delegate) and
+auditors read. The register of registration numbers."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import access, services
+from core.errors import DomainError
+from core.forms import bound_or_restored
+from core.forms.funds import (
+    FundForm,
+    LedgerEntryForm,
+    LedgerFilterForm,
+    LedgerReverseForm,
+    RegisterFilterForm,
+)
+from core.http import add_domain_error, idempotent
+from core.middleware import keeps_form
+from core.models import HAND_KINDS, Fund, LedgerEntry, RegistrationNumber
+
+PAGE_SIZE = 50
+
+
+def fund_list(request):
+    if not access.can_read_funds(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    funds = [(fund, fund.position(today)) for fund in Fund.objects.order_by("name")]
+    return render(
+        request,
+        "core/fund_list.html",
+        {"funds": funds, "today": today, "can_manage": access.can_manage_funds(request.user)},
+    )
+
+
+@keeps_form
+@idempotent
+def fund_create(request):
+    if not access.can_manage_funds(request.user):
+        raise PermissionDenied
+    form = FundForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund = services.fund_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The fund has been created."))
+            return redirect("funds:detail", pk=fund.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("New fund"),
+            "button": _("Create fund"),
+            "back_href": reverse("funds:list"),
+            "back_label": _("Funds"),
+        },
+    )
+
+
+@keeps_form
+def fund_edit(request, pk: int):
+    fund = access.get_fund_for(request.user, pk, write=True)
+    form = FundForm(bound_or_restored(request), instance=Fund.objects.get(pk=fund.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_update(actor=request.user, fund=fund, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The details have been saved."))
+            return redirect("funds:detail", pk=fund.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Edit %(fund)s") % {"fund": fund.name},
+            "button": _("Save"),
+            "back_href": reverse("funds:detail", args=[fund.pk]),
+            "back_label": fund.name,
+        },
+    )
+
+
+def fund_detail(request, pk: int):
+    fund = access.get_fund_for(request.user, pk)
+    today = timezone.localdate()
+    filters = LedgerFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    at = criteria.get("at") or today
+    entries = LedgerEntry.objects.filter(fund=fund).for_list()
+    if criteria.get("kind"):
+        entries = entries.filter(kind=criteria["kind"])
+    if criteria.get("date_from"):
+        entries = entries.filter(value_date__gte=criteria["date_from"])
+    if criteria.get("date_to"):
+        entries = entries.filter(value_date__lte=criteria["date_to"])
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/fund_detail.html",
+        {
+            "fund": fund,
+            "position": fund.position(at),
+            "at": at,
+            "today": today,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_manage": access.can_manage_funds(request.user),
+            "hand_kinds": [kind.value for kind in HAND_KINDS],
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def entry_create(request, pk: int):
+    fund = access.get_fund_for(request.user, pk, write=True)
+    form = LedgerEntryForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.ledger_entry_record(
+                actor=request.user,
+                fund=fund,
+                kind=data["kind"],
+                amount=data["amount"],
+                value_date=data["value_date"],
+                reference=data["reference"],
+                note=data["note"],
+                by_hand=True,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The %(kind)s has been entered in the ledger.")
+                % {"kind": entry.get_kind_display().lower()},
+            )
+            return redirect("funds:detail", pk=fund.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("New ledger entry in %(fund)s") % {"fund": fund.name},
+            "lead": _(
+                "The ledger is append-only: an entry cannot be changed or deleted afterwards, "
+                "only reversed with a reason."
+            ),
+            "button": _("Enter in the ledger"),
+            "back_href": reverse("funds:detail", args=[fund.pk]),
+            "back_label": fund.name,
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def entry_reverse(request, pk: int, entry_pk: int):
+    fund = access.get_fund_for(request.user, pk, write=True)
+    entry = LedgerEntry.objects.filter(fund=fund, pk=entry_pk).select_related("reverses").first()
+    if entry is None:
+        raise Http404
+    form = LedgerReverseForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ledger_entry_reverse(
+                actor=request.user,
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                value_date=form.cleaned_data["value_date"],
+                by_hand=True,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The entry has been reversed."))
+            return redirect("funds:detail", pk=fund.pk)
+    return render(
+        request,
+        "core/entry_reverse.html",
+        {"form": form, "fund": fund, "entry": entry},
+    )
+
+
+def register(request):
+    if not access.can_read_register(request.user):
+        raise PermissionDenied
+    filters = RegisterFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    numbers = RegistrationNumber.objects.for_register()
+    if criteria.get("fund"):
+        numbers = numbers.filter(fund=criteria["fund"])
+    if criteria.get("year"):
+        numbers = numbers.filter(year=criteria["year"])
+    search = (criteria.get("q") or "").strip()
+    if search:
+        match = Q(subject__icontains=search) | Q(counterpart__name__icontains=search)
+        number = _parse_number(search)
+        if number:
+            match |= Q(series__iexact=number[0], year=number[1], sequence=number[2])
+        numbers = numbers.filter(match)
+    page = Paginator(numbers, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/register.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+def _parse_number(text: str):
+    """``SIF 2026/0007`` (or ``sif 2026/7``) to its parts; None when it is not a number."""
+    match = re.fullmatch(r"\s*([A-Za-zÅÄÖåäö]{2,10})\s*(\d{4})\s*/\s*(\d{1,6})\s*", text)
+    if not match:
+        return None
+    return match.group(1).upper(), int(match.group(2)), int(match.group(3))
