@@ -32,7 +32,7 @@ def parse_amount(text: str) -> int:
     cleaned = (text or "").strip().replace(MINUS, "-")
     match = _AMOUNT.fullmatch(cleaned)
     if not match:
-        raise ValueError(text)
+        raise ValueError(f"not a whole-krona amount: {text!r}")
     sign, digits = match.groups()
     value = int(re.sub(_SPACES, "", digits))
     return -value if sign else value

@@ -16,14 +16,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from applications.models import Call, CallDocument
+from applications.services import calls as call_services
+from core import services
 from core.models import (
     Delegation,
+    EntryKind,
     Event,
+    Fund,
     Invitation,
+    LedgerEntry,
     Membership,
+    Organisation,
     OutboundEmail,
     Role,
     RoleAssignment,
@@ -64,6 +72,12 @@ class World:
     current_membership: object
     delegation: object
     invitation_token: str
+    fund: object = None
+    entry: object = None
+    organisation: object = None
+    draft_call: object = None
+    call: object = None
+    document: object = None
 
 
 def build_world() -> World:
@@ -94,7 +108,54 @@ def build_world() -> World:
         token_hash=_token_hash(token),
         expires_at=timezone.now() + dt.timedelta(days=5),
     )
+    fund = factories.FundFactory(name="Matrisfonden")
+    entry = services.ledger_entry_record(
+        actor=people["fund_admin"],
+        fund=fund,
+        kind=EntryKind.INJECTION,
+        amount=1_000_000,
+        value_date=today,
+        reference="KF",
+        by_hand=True,
+    )
+    call_fields = {
+        "fund": fund,
+        "description": "Beskrivning",
+        "indicative_budget": 1_000,
+        "decision_route": "own_proposal",
+    }
+    # The draft's deadlines have passed, so that a fund administrator's publish is refused and
+    # the draft stays a draft for the subjects after them.
+    draft_call = call_services.call_create(
+        actor=people["fund_admin"],
+        title="Utkastet",
+        idea_sketch_deadline=today - dt.timedelta(days=2),
+        application_deadline=today - dt.timedelta(days=1),
+        **call_fields,
+    )
+    call = call_services.call_create(
+        actor=people["fund_admin"],
+        title="Den publicerade",
+        idea_sketch_deadline=today + dt.timedelta(days=10),
+        application_deadline=today + dt.timedelta(days=20),
+        **call_fields,
+    )
+    call_services.call_publish(actor=people["fund_admin"], call=call)
+    document = CallDocument(
+        call=call,
+        title="Riktlinjer",
+        original_name="riktlinjer.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    document.file.save("riktlinjer.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return World(
+        fund=fund,
+        entry=entry,
+        organisation=farsta,
+        draft_call=draft_call,
+        call=call,
+        document=document,
         people=people,
         target=target,
         current_role=target.role_assignments.get(),
@@ -132,6 +193,15 @@ ALL_200 = (200,) * 12
 LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302)
 ADMIN_WRITE = (302, 404, 404, 404, 404, 200, 404, 404, 404, 403, 404, 302)
 ADMIN_POST = (302, 404, 404, 404, 404, 302, 404, 404, 404, 403, 404, 302)
+# Funds, the ledger and the register: fund administrators write; the city director, the delegate
+# and auditors read; a list refuses others with 403, an object hides itself with 404.
+FUND_LIST = (302, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
+FUND_READ = (302, 404, 404, 404, 404, 200, 200, 200, 404, 200, 404, 302)
+FUND_WRITE = (302, 404, 404, 404, 404, 200, 403, 403, 404, 403, 404, 302)
+ONLY_ADMIN = (302, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302)
+ONLY_ADMIN_POST = (302, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302)
+DRAFT_READ = (302, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 302)
+DRAFT_POST = (302, 404, 404, 404, 404, 302, 404, 404, 404, 404, 404, 302)
 
 MATRIX = [
     # --- site pages
@@ -255,6 +325,90 @@ MATRIX = [
         lambda w: f"/users/{w.target.pk}/memberships/{w.future_membership.pk}/withdraw/",
         ADMIN_POST,
     ),
+    # --- organisations
+    Row("organisations:list", "GET", lambda w: "/organisations/", LOGGED_IN_200),
+    Row("organisations:create", "GET", lambda w: "/organisations/new/", ONLY_ADMIN),
+    Row("organisations:create", "POST", lambda w: "/organisations/new/", ONLY_ADMIN),
+    Row(
+        "organisations:detail",
+        "GET",
+        lambda w: f"/organisations/{w.organisation.pk}/",
+        LOGGED_IN_200,
+    ),
+    Row(
+        "organisations:edit",
+        "GET",
+        lambda w: f"/organisations/{w.organisation.pk}/edit/",
+        ONLY_ADMIN,
+    ),
+    Row(
+        "organisations:edit",
+        "POST",
+        lambda w: f"/organisations/{w.organisation.pk}/edit/",
+        ONLY_ADMIN,
+    ),
+    Row(
+        "organisations:reorganise",
+        "GET",
+        lambda w: f"/organisations/{w.organisation.pk}/reorganise/",
+        ONLY_ADMIN,
+    ),
+    Row(
+        "organisations:reorganise",
+        "POST",
+        lambda w: f"/organisations/{w.organisation.pk}/reorganise/",
+        ONLY_ADMIN,
+    ),
+    # --- funds, ledger, register
+    Row("funds:list", "GET", lambda w: "/funds/", FUND_LIST),
+    Row("funds:create", "GET", lambda w: "/funds/new/", ONLY_ADMIN),
+    Row("funds:create", "POST", lambda w: "/funds/new/", ONLY_ADMIN),
+    Row("funds:detail", "GET", lambda w: f"/funds/{w.fund.pk}/", FUND_READ),
+    Row("funds:edit", "GET", lambda w: f"/funds/{w.fund.pk}/edit/", FUND_WRITE),
+    Row("funds:edit", "POST", lambda w: f"/funds/{w.fund.pk}/edit/", FUND_WRITE),
+    Row("funds:entry_create", "GET", lambda w: f"/funds/{w.fund.pk}/entries/new/", FUND_WRITE),
+    Row("funds:entry_create", "POST", lambda w: f"/funds/{w.fund.pk}/entries/new/", FUND_WRITE),
+    Row(
+        "funds:entry_reverse",
+        "GET",
+        lambda w: f"/funds/{w.fund.pk}/entries/{w.entry.pk}/reverse/",
+        FUND_WRITE,
+    ),
+    Row(
+        "funds:entry_reverse",
+        "POST",
+        lambda w: f"/funds/{w.fund.pk}/entries/{w.entry.pk}/reverse/",
+        FUND_WRITE,
+    ),
+    Row("register", "GET", lambda w: "/register/", FUND_LIST),
+    # --- calls
+    Row("calls:list", "GET", lambda w: "/calls/", LOGGED_IN_200),
+    Row("calls:create", "GET", lambda w: "/calls/new/", ONLY_ADMIN),
+    Row("calls:create", "POST", lambda w: "/calls/new/", ONLY_ADMIN),
+    Row("calls:detail", "GET", lambda w: f"/calls/{w.call.pk}/", LOGGED_IN_200),
+    Row("calls:detail", "GET", lambda w: f"/calls/{w.draft_call.pk}/", DRAFT_READ),
+    Row("calls:edit", "GET", lambda w: f"/calls/{w.call.pk}/edit/", ONLY_ADMIN),
+    Row("calls:edit", "POST", lambda w: f"/calls/{w.call.pk}/edit/", ONLY_ADMIN),
+    Row("calls:edit", "GET", lambda w: f"/calls/{w.draft_call.pk}/edit/", DRAFT_READ),
+    Row("calls:publish", "POST", lambda w: f"/calls/{w.draft_call.pk}/publish/", DRAFT_POST),
+    Row("calls:decide", "POST", lambda w: f"/calls/{w.call.pk}/decide/", ONLY_ADMIN_POST),
+    Row("calls:cancel", "GET", lambda w: f"/calls/{w.call.pk}/cancel/", ONLY_ADMIN),
+    Row("calls:cancel", "POST", lambda w: f"/calls/{w.call.pk}/cancel/", ONLY_ADMIN),
+    Row("calls:document_add", "GET", lambda w: f"/calls/{w.call.pk}/documents/new/", ONLY_ADMIN),
+    Row("calls:document_add", "POST", lambda w: f"/calls/{w.call.pk}/documents/new/", ONLY_ADMIN),
+    Row(
+        "calls:document",
+        "GET",
+        lambda w: f"/calls/{w.call.pk}/documents/{w.document.pk}/",
+        LOGGED_IN_200,
+        html=False,
+    ),
+    Row(
+        "calls:document_withdraw",
+        "POST",
+        lambda w: f"/calls/{w.call.pk}/documents/{w.document.pk}/withdraw/",
+        ONLY_ADMIN_POST,
+    ),
     # --- delegations
     Row(
         "delegations:list",
@@ -305,6 +459,11 @@ def state() -> tuple:
         list(Invitation.objects.order_by("pk").values_list("pk", "accepted_at", "revoked_at")),
         Event.objects.count(),
         OutboundEmail.objects.count(),
+        LedgerEntry.objects.count(),
+        list(Organisation.objects.order_by("pk").values_list("pk", "name", "active_until")),
+        list(Fund.objects.order_by("pk").values_list("pk", "name", "started_on")),
+        list(Call.objects.order_by("pk").values_list("pk", "state", "title")),
+        list(CallDocument.objects.order_by("pk").values_list("pk", "withdrawn_at")),
     )
 
 

@@ -167,16 +167,19 @@ _POSITION_FIELDS = {
 
 
 class LedgerQuerySet(models.QuerySet):
-    def position(self, at: dt.date) -> Position:
-        """One query: every kind's sum up to ``at``, less the reversals of that kind."""
-        rows = self.filter(value_date__lte=at)
+    @staticmethod
+    def _sums() -> dict:
+        """Every kind's sum, less the reversals of that kind."""
         sums = {}
         for kind, name in _POSITION_FIELDS.items():
             sums[f"{name}_plus"] = Coalesce(Sum("amount", filter=Q(kind=kind)), Value(0))
             sums[f"{name}_minus"] = Coalesce(
                 Sum("amount", filter=Q(kind=EntryKind.REVERSAL, reverses__kind=kind)), Value(0)
             )
-        totals = rows.aggregate(**sums)
+        return sums
+
+    @staticmethod
+    def _position(at: dt.date, totals: dict) -> Position:
         return Position(
             at=at,
             **{
@@ -184,6 +187,15 @@ class LedgerQuerySet(models.QuerySet):
                 for name in _POSITION_FIELDS.values()
             },
         )
+
+    def position(self, at: dt.date) -> Position:
+        """One query: the position of these entries at the end of the value date ``at``."""
+        return self._position(at, self.filter(value_date__lte=at).aggregate(**self._sums()))
+
+    def positions_by_fund(self, at: dt.date) -> dict[int, Position]:
+        """One query for every fund's position (funds without entries are absent)."""
+        rows = self.filter(value_date__lte=at).order_by().values("fund_id").annotate(**self._sums())
+        return {row["fund_id"]: self._position(at, row) for row in rows}
 
     def for_list(self):
         return self.select_related(

@@ -27,7 +27,7 @@ from core.forms.funds import (
 )
 from core.http import add_domain_error, idempotent
 from core.middleware import keeps_form
-from core.models import HAND_KINDS, Fund, LedgerEntry, RegistrationNumber
+from core.models import HAND_KINDS, Fund, LedgerEntry, Position, RegistrationNumber
 
 PAGE_SIZE = 50
 
@@ -36,7 +36,10 @@ def fund_list(request):
     if not access.can_read_funds(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    funds = [(fund, fund.position(today)) for fund in Fund.objects.order_by("name")]
+    positions = LedgerEntry.objects.positions_by_fund(today)
+    funds = [
+        (fund, positions.get(fund.pk, Position(at=today))) for fund in Fund.objects.order_by("name")
+    ]
     return render(
         request,
         "core/fund_list.html",
