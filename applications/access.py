@@ -30,8 +30,8 @@ def get_call_for(user, pk: int, *, write: bool = False) -> Call:
     return call
 
 
-def get_call_document_for(user, call_pk: int, pk: int) -> CallDocument:
-    call = get_call_for(user, call_pk)
+def get_call_document_for(user, call_pk: int, pk: int, *, write: bool = False) -> CallDocument:
+    call = get_call_for(user, call_pk, write=write)
     document = CallDocument.objects.filter(call=call, pk=pk).first()
     if document is None or (document.withdrawn_at and not can_manage_calls(user)):
         raise Http404

@@ -39,6 +39,11 @@ def describe(event: Event) -> str:
     return str(text) % data
 
 
+def recorded_by(actor):
+    """The person to record as having acted: None for the system (no actor, or anonymous)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def event_record(
     *,
     actor,
@@ -52,7 +57,7 @@ def event_record(
     if action not in _ACTIONS:
         raise ValueError(f"Unregistered action {action!r}: call register_actions first.")
     return Event.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=recorded_by(actor),
         action=action,
         target=target,
         from_state=from_state,

@@ -6,12 +6,21 @@ import datetime as dt
 import uuid
 from functools import wraps
 
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 
 from core.errors import DomainError
 from core.models import IdempotencyKey
+
+
+def paginate(request, queryset, per_page: int = 50):
+    """The requested page of a list, and the list's other query parameters (for page links)."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 def add_domain_error(form, error: DomainError) -> None:

@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories
@@ -122,3 +124,30 @@ def celery_worker(settings):
 @pytest.fixture
 def fund(db):
     return factories.FundFactory(name="Sociala investeringsfonden", started_on=dt.date(2015, 1, 1))
+
+
+@pytest.fixture
+def admin_client(client, fund_admin):
+    client.force_login(fund_admin)
+    return client
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def assert_same_at_n_and_10n(django_assert_num_queries):
+    """Grow N related rows, count a page's queries, grow to 10N: the count must not change."""
+
+    def check(client, url, grow, n=3):
+        grow(n)
+        at_n = queries(client, url)
+        grow(9 * n)
+        with django_assert_num_queries(at_n):
+            assert client.get(url).status_code == 200
+
+    return check

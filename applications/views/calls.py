@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from applications.models import Call, CallDocument
 from core.errors import DomainError
 from core.events import describe
 from core.forms import ReasonForm, bound_or_restored
-from core.http import add_domain_error, idempotent
+from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import Event
 
@@ -30,12 +29,13 @@ def call_list(request):
     if not access.can_read_calls(request.user):
         raise PermissionDenied
     calls = Call.objects.visible_to(request.user).for_list()
-    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, calls, PAGE_SIZE)
     return render(
         request,
         "applications/call_list.html",
         {
             "page": page,
+            "query": query,
             "today": timezone.localdate(),
             "can_manage": access.can_manage_calls(request.user),
         },
@@ -241,8 +241,8 @@ def call_document(request, pk: int, document_pk: int):
 
 @require_POST
 def call_document_withdraw(request, pk: int, document_pk: int):
-    call = access.get_call_for(request.user, pk, write=True)
-    document = access.get_call_document_for(request.user, call.pk, document_pk)
+    document = access.get_call_document_for(request.user, pk, document_pk, write=True)
+    call = document.call
     if call.state not in services.calls.EDITABLE_STATES:
         messages.error(request, _("The call can no longer be changed."))
     else:

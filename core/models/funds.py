@@ -11,6 +11,7 @@ A reversal cancels the entry it names from its own value date on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -197,6 +198,17 @@ class LedgerQuerySet(models.QuerySet):
         rows = self.filter(value_date__lte=at).order_by().values("fund_id").annotate(**self._sums())
         return {row["fund_id"]: self._position(at, row) for row in rows}
 
+    def matching(self, *, kind: str = "", date_from=None, date_to=None):
+        """The ledger filter: kind and a range of value dates, each optional."""
+        entries = self
+        if kind:
+            entries = entries.filter(kind=kind)
+        if date_from:
+            entries = entries.filter(value_date__gte=date_from)
+        if date_to:
+            entries = entries.filter(value_date__lte=date_to)
+        return entries
+
     def for_list(self):
         return self.select_related(
             "case", "organisation", "recorded_by", "reverses", "reversed_by"
@@ -289,13 +301,23 @@ class LedgerEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Ledger entries are append-only: record a reversal instead.")
 
-    @property
-    def effective_kind(self) -> str:
-        """The kind whose sum this entry changes (a reversal: the reversed entry's kind)."""
-        return self.reverses.kind if self.kind == EntryKind.REVERSAL else self.kind
+
+_NUMBER = re.compile(r"\s*([A-Za-zÅÄÖåäö]{2,10})\s*(\d{4})\s*/\s*(\d{1,6})\s*")
 
 
 class RegistrationNumberQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """By subject or counterpart, or by number (``SIF 2026/0007``, ``sif 2026/7``)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        match = Q(subject__icontains=text) | Q(counterpart__name__icontains=text)
+        number = _NUMBER.fullmatch(text)
+        if number:
+            series, year, sequence = number.groups()
+            match |= Q(series__iexact=series, year=int(year), sequence=int(sequence))
+        return self.filter(match)
+
     def for_register(self):
         return self.select_related("fund", "counterpart").order_by("-year", "-sequence", "series")
 

@@ -100,6 +100,21 @@ class OrganisationQuerySet(models.QuerySet):
             Q(active_until__isnull=True) | Q(active_until__gte=day), active_from__lte=day
         )
 
+    def matching(self, *, search: str = "", kind: str = "", status: str = "active", day):
+        """The organisation filter: name, kind, and active on ``day``, ended, or all."""
+        organisations = self
+        if search:
+            organisations = organisations.filter(
+                Q(name__icontains=search) | Q(short_name__icontains=search)
+            )
+        if kind:
+            organisations = organisations.filter(kind=kind)
+        if status == "active":
+            organisations = organisations.active_on(day)
+        elif status == "ended":
+            organisations = organisations.filter(active_until__lt=day)
+        return organisations
+
 
 class Organisation(models.Model):
     """A committee with its administration, a city-owned company or a non-profit partner.

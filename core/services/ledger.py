@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recorded_by
 from core.models import (
     CASE_KINDS,
     HAND_KINDS,
@@ -225,7 +225,7 @@ def ledger_entry_record(
         kind=kind,
         amount=amount,
         value_date=value_date,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=recorded_by(actor),
         case=case,
         organisation=organisation,
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
@@ -292,7 +292,7 @@ def ledger_entry_reverse(
         kind=EntryKind.REVERSAL,
         amount=entry.amount,
         value_date=value_date,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=recorded_by(actor),
         case=entry.case,
         organisation=entry.organisation,
         reverses=entry,

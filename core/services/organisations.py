@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recorded_by
 from core.models import Organisation, OrganisationKind, Reorganisation, ReorganisationShare
 
 
@@ -163,7 +163,7 @@ def reorganisation_record(
         decided_on=decided_on,
         decision_reference=decision_reference.strip(),
         description=description.strip(),
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by=recorded_by(actor),
     )
     for successor, percent in shares:
         ReorganisationShare.objects.create(

@@ -3,12 +3,8 @@ auditors read. The register of registration numbers."""
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +21,7 @@ from core.forms.funds import (
     LedgerReverseForm,
     RegisterFilterForm,
 )
-from core.http import add_domain_error, idempotent
+from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import HAND_KINDS, Fund, LedgerEntry, Position, RegistrationNumber
 
@@ -105,16 +101,16 @@ def fund_detail(request, pk: int):
     filters = LedgerFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     at = criteria.get("at") or today
-    entries = LedgerEntry.objects.filter(fund=fund).for_list()
-    if criteria.get("kind"):
-        entries = entries.filter(kind=criteria["kind"])
-    if criteria.get("date_from"):
-        entries = entries.filter(value_date__gte=criteria["date_from"])
-    if criteria.get("date_to"):
-        entries = entries.filter(value_date__lte=criteria["date_to"])
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    entries = (
+        LedgerEntry.objects.filter(fund=fund)
+        .matching(
+            kind=criteria.get("kind", ""),
+            date_from=criteria.get("date_from"),
+            date_to=criteria.get("date_to"),
+        )
+        .for_list()
+    )
+    page, query = paginate(request, entries, PAGE_SIZE)
     return render(
         request,
         "core/fund_detail.html",
@@ -125,7 +121,7 @@ def fund_detail(request, pk: int):
             "today": today,
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_manage": access.can_manage_funds(request.user),
             "hand_kinds": [kind.value for kind in HAND_KINDS],
         },
@@ -215,26 +211,5 @@ def register(request):
         numbers = numbers.filter(fund=criteria["fund"])
     if criteria.get("year"):
         numbers = numbers.filter(year=criteria["year"])
-    search = (criteria.get("q") or "").strip()
-    if search:
-        match = Q(subject__icontains=search) | Q(counterpart__name__icontains=search)
-        number = _parse_number(search)
-        if number:
-            match |= Q(series__iexact=number[0], year=number[1], sequence=number[2])
-        numbers = numbers.filter(match)
-    page = Paginator(numbers, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "core/register.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
-    )
-
-
-def _parse_number(text: str):
-    """``SIF 2026/0007`` (or ``sif 2026/7``) to its parts; None when it is not a number."""
-    match = re.fullmatch(r"\s*([A-Za-zÅÄÖåäö]{2,10})\s*(\d{4})\s*/\s*(\d{1,6})\s*", text)
-    if not match:
-        return None
-    return match.group(1).upper(), int(match.group(2)), int(match.group(3))
+    page, query = paginate(request, numbers.search(criteria.get("q", "")), PAGE_SIZE)
+    return render(request, "core/register.html", {"filters": filters, "page": page, "query": query})

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,7 @@ from core.errors import DomainError
 from core.events import describe
 from core.forms import bound_or_restored
 from core.forms.organisations import OrganisationFilterForm, OrganisationForm, ReorganisationForm
-from core.http import add_domain_error, idempotent
+from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import Event, Organisation, Reorganisation, ReorganisationShare
 
@@ -28,28 +26,20 @@ def organisation_list(request):
     today = timezone.localdate()
     filters = OrganisationFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    organisations = Organisation.objects.select_related("replaced_by").order_by("name")
-    if criteria.get("q"):
-        organisations = organisations.filter(
-            Q(name__icontains=criteria["q"]) | Q(short_name__icontains=criteria["q"])
-        )
-    if criteria.get("kind"):
-        organisations = organisations.filter(kind=criteria["kind"])
-    status = criteria.get("status") or "active"
-    if status == "active":
-        organisations = organisations.active_on(today)
-    elif status == "ended":
-        organisations = organisations.filter(active_until__lt=today)
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    organisations = Organisation.objects.matching(
+        search=criteria.get("q", ""),
+        kind=criteria.get("kind", ""),
+        status=criteria.get("status") or "active",
+        day=today,
+    ).order_by("name")
+    page, query = paginate(request, organisations, PAGE_SIZE)
     return render(
         request,
         "core/organisation_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "today": today,
             "can_manage": access.can_manage_organisations(request.user),
         },

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +24,7 @@ from core.forms import (
     UserInviteForm,
     bound_or_restored,
 )
-from core.http import add_domain_error, idempotent
+from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import Event, Membership, RoleAssignment
 
@@ -48,9 +47,7 @@ def user_list(request):
         organisation_id=criteria["organisation"].pk if criteria.get("organisation") else None,
         status=criteria.get("status", ""),
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, people, PAGE_SIZE)
     # A filter changed in place (htmx) gets only the results; the address bar follows.
     template = "core/user_list.html#results" if request.htmx else "core/user_list.html"
     return render(
@@ -59,7 +56,7 @@ def user_list(request):
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_manage": access.can_manage_users(request.user),
         },
     )

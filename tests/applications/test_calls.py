@@ -446,12 +446,6 @@ def test_sketch_deadline_today_is_still_open_today(make_call, fund_admin, today)
 
 
 @pytest.fixture
-def admin_client(client, fund_admin):
-    client.force_login(fund_admin)
-    return client
-
-
-@pytest.fixture
 def applicant_client(client, applicant):
     client.force_login(applicant)
     return client

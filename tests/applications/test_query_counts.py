@@ -4,8 +4,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Call, CallDocument, CallState
@@ -14,31 +12,6 @@ from core.models import Event, Fund
 pytestmark = pytest.mark.django_db
 
 _numbers = itertools.count()
-
-
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
-@pytest.fixture
-def assert_same_at_n_and_10n(django_assert_num_queries):
-    def check(client, url, grow, n=3):
-        grow(n)
-        at_n = queries(client, url)
-        grow(9 * n)
-        with django_assert_num_queries(at_n):
-            assert client.get(url).status_code == 200
-
-    return check
-
-
-@pytest.fixture
-def admin_client(client, fund_admin):
-    client.force_login(fund_admin)
-    return client
 
 
 @pytest.fixture

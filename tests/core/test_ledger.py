@@ -303,12 +303,6 @@ def test_the_database_refuses_to_change_or_delete_an_entry(fund, fund_admin):
 # --- Pages --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, fund_admin):
-    client.force_login(fund_admin)
-    return client
-
-
 def post_entry(client, fund, **data):
     payload = {
         "kind": "injection",

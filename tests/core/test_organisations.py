@@ -118,12 +118,6 @@ def test_a_nonprofit_never_becomes_a_city_organisation(fund_admin):
 # --- Pages --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, fund_admin):
-    client.force_login(fund_admin)
-    return client
-
-
 def test_create_and_duplicate_name(admin_client):
     data = {
         "name": "Stadsdelsnämnden Norr",

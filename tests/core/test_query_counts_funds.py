@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from core import services
 from core.models import EntryKind
@@ -12,31 +10,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2016, 1, 1)
-
-
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
-@pytest.fixture
-def same_at_n_and_10n(django_assert_num_queries):
-    def check(client, url, grow, n=3):
-        grow(n)
-        at_n = queries(client, url)
-        grow(9 * n)
-        with django_assert_num_queries(at_n):
-            assert client.get(url).status_code == 200
-
-    return check
-
-
-@pytest.fixture
-def admin_client(client, fund_admin):
-    client.force_login(fund_admin)
-    return client
 
 
 def _entries(fund, actor, count):
@@ -80,8 +53,8 @@ def _entries(fund, actor, count):
         )
 
 
-def test_fund_detail(admin_client, fund_admin, fund, same_at_n_and_10n):
-    same_at_n_and_10n(
+def test_fund_detail(admin_client, fund_admin, fund, assert_same_at_n_and_10n):
+    assert_same_at_n_and_10n(
         admin_client,
         f"/funds/{fund.pk}/?kind=&date_from=2015-01-01",
         lambda count: _entries(fund, fund_admin, count),
@@ -89,16 +62,16 @@ def test_fund_detail(admin_client, fund_admin, fund, same_at_n_and_10n):
     )
 
 
-def test_fund_list(admin_client, fund_admin, same_at_n_and_10n):
+def test_fund_list(admin_client, fund_admin, assert_same_at_n_and_10n):
     def grow(count):
         for _ in range(count):
             fund = factories.FundFactory()
             _entries(fund, fund_admin, 1)
 
-    same_at_n_and_10n(admin_client, "/funds/", grow, n=1)
+    assert_same_at_n_and_10n(admin_client, "/funds/", grow, n=1)
 
 
-def test_register(admin_client, fund_admin, fund, same_at_n_and_10n):
+def test_register(admin_client, fund_admin, fund, assert_same_at_n_and_10n):
     organisation = factories.OrganisationFactory()
 
     def grow(count):
@@ -107,18 +80,18 @@ def test_register(admin_client, fund_admin, fund, same_at_n_and_10n):
                 fund=fund, counterpart=organisation, subject="Ärende"
             )
 
-    same_at_n_and_10n(admin_client, "/register/", grow)
+    assert_same_at_n_and_10n(admin_client, "/register/", grow)
 
 
-def test_organisation_list(admin_client, same_at_n_and_10n):
+def test_organisation_list(admin_client, assert_same_at_n_and_10n):
     def grow(count):
         for _ in range(count):
             factories.OrganisationFactory()
 
-    same_at_n_and_10n(admin_client, "/organisations/?status=all", grow)
+    assert_same_at_n_and_10n(admin_client, "/organisations/?status=all", grow)
 
 
-def test_organisation_detail(admin_client, fund_admin, same_at_n_and_10n):
+def test_organisation_detail(admin_client, fund_admin, assert_same_at_n_and_10n):
     successor = factories.OrganisationFactory(name="Efterträdaren", active_from=DAY)
 
     def grow(count):
@@ -133,4 +106,4 @@ def test_organisation_detail(admin_client, fund_admin, same_at_n_and_10n):
                 shares=[(successor, 100)],
             )
 
-    same_at_n_and_10n(admin_client, f"/organisations/{successor.pk}/", grow)
+    assert_same_at_n_and_10n(admin_client, f"/organisations/{successor.pk}/", grow)

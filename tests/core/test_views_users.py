@@ -18,12 +18,6 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-@pytest.fixture
-def admin_client(client, fund_admin):
-    client.force_login(fund_admin)
-    return client
-
-
 def invite_data(organisation, **overrides):
     return {
         "full_name": "Ny Person",
