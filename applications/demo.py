@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from applications import services
+from applications import demo_cases, services
 from applications.models import Call, CallState, DecisionRoute
 from core import demo as core_demo
 from core.models import Fund, User
@@ -64,13 +64,14 @@ def load(*, today: dt.date | None = None) -> list[Call]:
     admin = User.objects.get(email=f"{core_demo.FUND_ADMIN}@{core_demo.DEMO_DOMAIN}")
     fund = Fund.objects.get(name=core_demo.FUND_NAME)
     calls = []
-    for title, sketch, application, budget, route in HISTORIC:
+    for index, (title, sketch, application, budget, route) in enumerate(HISTORIC):
         sketch, application = dt.date(*sketch), dt.date(*application)
         call = _call(admin, fund, title, sketch, application, budget, route)
         if call.state == CallState.DRAFT:
             services.call_publish(actor=admin, call=call, at=_at(sketch - dt.timedelta(days=60)))
         call.refresh_from_db()
         if call.state == CallState.PUBLISHED:
+            demo_cases.load_historic(admin, call, index)
             services.call_decide(
                 actor=admin, call=call, at=_at(application + dt.timedelta(days=120))
             )
@@ -88,6 +89,9 @@ def load(*, today: dt.date | None = None) -> list[Call]:
     )
     if call.state == CallState.DRAFT:
         services.call_publish(actor=admin, call=call, at=_at(today - dt.timedelta(days=14)))
+    call.refresh_from_db()
+    if call.state == CallState.PUBLISHED:
+        demo_cases.load_today(admin, call, today)
     calls.append(call)
     calls.append(
         _call(

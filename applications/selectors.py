@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from applications.models import Call, CallState
+from applications.models import (
+    Application,
+    ApplicationState,
+    Call,
+    CallState,
+    IdeaSketch,
+    SketchState,
+)
 from core import access
 from core.attention import Attention
 from core.models import Role
@@ -30,6 +37,56 @@ def attention_for(user) -> list[Attention]:
                     url=reverse("calls:detail", args=[call.pk]),
                     detail=_("Idea sketches until %(date)s.")
                     % {"date": call.idea_sketch_deadline.isoformat()},
+                    kind="info",
+                )
+            )
+        items += _applicant_cases(user)
+    if Role.FUND_ADMIN in roles:
+        waiting = IdeaSketch.objects.filter(state=SketchState.SUBMITTED).count()
+        if waiting:
+            items.append(
+                Attention(
+                    role=Role.FUND_ADMIN,
+                    title=ngettext(
+                        "%(count)s idea sketch waits for the council's decision",
+                        "%(count)s idea sketches wait for the council's decision",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                    url=reverse("council:meetings"),
+                    count=waiting,
+                )
+            )
+        submitted = Application.objects.filter(state=ApplicationState.SUBMITTED).count()
+        if submitted:
+            items.append(
+                Attention(
+                    role=Role.FUND_ADMIN,
+                    title=ngettext(
+                        "%(count)s submitted application",
+                        "%(count)s submitted applications",
+                        submitted,
+                    )
+                    % {"count": submitted},
+                    url=reverse("applications:list") + "?state=submitted",
+                    count=submitted,
+                    kind="info",
+                )
+            )
+    if Role.COUNCIL_MEMBER in roles:
+        waiting = IdeaSketch.objects.visible_to(user).filter(state=SketchState.SUBMITTED).count()
+        if waiting:
+            items.append(
+                Attention(
+                    role=Role.COUNCIL_MEMBER,
+                    title=ngettext(
+                        "%(count)s idea sketch for the council's next applicability decision",
+                        "%(count)s idea sketches for the council's next applicability decision",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                    url=reverse("sketches:list") + "?state=submitted",
+                    count=waiting,
                     kind="info",
                 )
             )
@@ -60,4 +117,53 @@ def attention_for(user) -> list[Attention]:
                 kind="link",
             ),
         ]
+    return items
+
+
+def _applicant_cases(user) -> list[Attention]:
+    """The applicant's organisations' cases that wait for them: drafts to finish, sketches
+    returned for completion, applicable sketches without an application, revisions asked for."""
+    owners = [org.pk for org in access.applicant_organisations(user)]
+    if not owners:
+        return []
+    items = []
+    sketch_texts = {
+        SketchState.DRAFT: _("Finish and submit the idea sketch"),
+        SketchState.RETURNED: _("Complete the idea sketch the council returned"),
+        SketchState.APPLICABLE: _("Write the application: the idea sketch is applicable"),
+    }
+    sketches = (
+        IdeaSketch.objects.filter(owner_id__in=owners, state__in=list(sketch_texts))
+        .filter(application__isnull=True)
+        .select_related("call", "registration")
+        .order_by("created_at")
+    )
+    for sketch in sketches:
+        items.append(
+            Attention(
+                role=Role.APPLICANT,
+                title=f"{sketch_texts[SketchState(sketch.state)]}: {sketch.title}",
+                url=reverse("sketches:detail", args=[sketch.pk]),
+                detail=str(sketch.registration or sketch.call.title),
+            )
+        )
+    application_texts = {
+        ApplicationState.DRAFT: _("Finish and submit the application"),
+        ApplicationState.REVISION_REQUESTED: _("Revise the application"),
+    }
+    applications = (
+        Application.objects.filter(owner_id__in=owners, state__in=list(application_texts))
+        .select_related("registration")
+        .order_by("created_at")
+    )
+    for application in applications:
+        items.append(
+            Attention(
+                role=Role.APPLICANT,
+                title=f"{application_texts[ApplicationState(application.state)]}: "
+                f"{application.title}",
+                url=reverse("applications:detail", args=[application.pk]),
+                detail=str(application.registration),
+            )
+        )
     return items

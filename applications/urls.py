@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import calls
+from applications.views import applications, calls, council, sketches
 
 app_name = "calls"
 
@@ -20,3 +20,60 @@ urlpatterns = [
         name="document_withdraw",
     ),
 ]
+
+sketch_patterns = (
+    [
+        path("", sketches.sketch_list, name="list"),
+        path("new/", sketches.sketch_create, name="create"),
+        path("<int:pk>/", sketches.sketch_detail, name="detail"),
+        path("<int:pk>/edit/", sketches.sketch_edit, name="edit"),
+        path("<int:pk>/submit/", sketches.sketch_submit, name="submit"),
+        path("<int:pk>/receipt/", sketches.sketch_receipt, name="receipt"),
+        path("<int:pk>/withdraw/", sketches.sketch_withdraw, name="withdraw"),
+        path("<int:pk>/apply/", sketches.sketch_apply, name="apply"),
+    ],
+    "sketches",
+)
+
+council_patterns = (
+    [
+        path("meetings/", council.meeting_list, name="meetings"),
+        path("meetings/new/", council.meeting_create, name="meeting_create"),
+        path("meetings/<int:pk>/", council.meeting_detail, name="meeting"),
+        path(
+            "meetings/<int:pk>/sketches/<int:sketch_pk>/",
+            council.sketch_decide,
+            name="sketch_decide",
+        ),
+    ],
+    "council",
+)
+
+application_patterns = (
+    [
+        path("", applications.application_list, name="list"),
+        path("<int:pk>/", applications.application_detail, name="detail"),
+        path("<int:pk>/edit/", applications.application_edit, name="edit"),
+        path("<int:pk>/submit/", applications.application_submit, name="submit"),
+        path("<int:pk>/versions/<int:number>/", applications.version_detail, name="version"),
+        path("<int:pk>/compare/", applications.version_compare, name="compare"),
+        path("<int:pk>/attachments/new/", applications.attachment_add, name="attachment_add"),
+        path(
+            "<int:pk>/attachments/<int:attachment_pk>/",
+            applications.attachment_download,
+            name="attachment",
+        ),
+        path(
+            "<int:pk>/attachments/<int:attachment_pk>/remove/",
+            applications.attachment_remove,
+            name="attachment_remove",
+        ),
+        path(
+            "<int:pk>/revision/",
+            applications.application_request_revision,
+            name="request_revision",
+        ),
+        path("<int:pk>/withdraw/", applications.application_withdraw, name="withdraw"),
+    ],
+    "applications",
+)

@@ -30,6 +30,11 @@ def _today(on: dt.date | None) -> dt.date:
     return on or timezone.localdate()
 
 
+def is_person(user) -> bool:
+    """An active, logged-in person."""
+    return _is_person(user)
+
+
 def _is_person(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

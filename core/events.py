@@ -24,6 +24,11 @@ def register_actions(texts: Mapping[str, object]) -> None:
     _ACTIONS.update(texts)
 
 
+def register_value_labels(labels: Mapping[str, Callable[[str], str]]) -> None:
+    """Register how a stored value (a state, an outcome) reads in the log, by data key."""
+    _VALUE_LABELS.update(labels)
+
+
 class _Data(dict):
     def __missing__(self, key):
         return "–"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from applications import access as case_access
 from core import access
 
 
@@ -13,6 +14,11 @@ def site(request):
     if user is not None and user.is_authenticated:
         nav.append((reverse("start"), _("Start"), "start"))
         nav.append((reverse("calls:list"), _("Calls"), "calls"))
+        if case_access.can_list_cases(user):
+            nav.append((reverse("sketches:list"), _("Idea sketches"), "sketches"))
+            nav.append((reverse("applications:list"), _("Applications"), "applications"))
+        if case_access.can_manage_cases(user):
+            nav.append((reverse("council:meetings"), _("Council"), "council"))
         if access.can_read_funds(user):
             nav.append((reverse("funds:list"), _("Funds"), "funds"))
         if access.can_read_register(user):

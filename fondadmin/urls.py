@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from applications.urls import application_patterns, council_patterns, sketch_patterns
 from fondadmin import views
 
 admin.site.site_header = "fondadmin"
@@ -14,5 +15,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("", include("core.urls")),
     path("calls/", include("applications.urls")),
+    path("sketches/", include(sketch_patterns)),
+    path("council/", include(council_patterns)),
+    path("applications/", include(application_patterns)),
     path("admin/", admin.site.urls),
 ]

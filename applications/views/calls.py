@@ -61,6 +61,7 @@ def call_detail(request, pk: int):
             "today": timezone.localdate(),
             "can_manage": can_manage,
             "editable": can_manage and call.state in services.calls.EDITABLE_STATES,
+            "can_start_sketch": call.sketches_open() and access.can_start_sketch(request.user),
         },
     )
 

@@ -1,0 +1,410 @@
+"""Applications (ansökan) with their three plans, budget and attachments, and frozen versions.
+
+An application grows from an applicable idea sketch and keeps its registration number. The
+draft is edited in place (its rows have history); every submission freezes a complete copy as an
+``ApplicationVersion`` that never changes, and two versions can be compared field by field.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core import access
+from core.files import stored_name
+from core.models import Organisation, RegistrationNumber, Role
+from core.money import MoneyField
+
+from .calls import Call
+from .sketches import IdeaSketch, ParticipantRole
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    REVISION_REQUESTED = "revision_requested", _("Returned for revision")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EvaluationDesign(models.TextChoices):
+    COMPARISON_GROUP = "comparison_group", _("Comparison group")
+    BEFORE_AFTER = "before_after", _("Before and after")
+    OTHER = "other", _("Other")
+
+
+class CostType(models.TextChoices):
+    DEVELOP = "develop", _("Develop")
+    INTRODUCE = "introduce", _("Introduce")
+    FOLLOW_UP = "follow_up", _("Follow up")
+    EVALUATE = "evaluate", _("Evaluate")
+    OTHER = "other", _("Other")
+
+
+class FundingSource(models.TextChoices):
+    FUND = "fund", _("The fund")
+    OWN = "own", _("Own contribution")
+    ESF = "esf", _("ESF")
+    OTHER = "other", _("Other co-financing")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """As for sketches: the case's organisations (drafts too), fund administrators; once
+        submitted, the city director (and delegate), auditors and council members not in
+        conflict (benefiting organisations count as a conflict too)."""
+        if access.has_role(user, Role.FUND_ADMIN):
+            return self
+        own = access.organisation_ids_of(user)
+        mine = Q(owner_id__in=own) | Q(
+            Exists(
+                ApplicationParticipant.objects.filter(
+                    application=OuterRef("pk"), organisation_id__in=own
+                )
+            )
+        )
+        visible = mine if own else Q(pk__in=[])
+        submitted = Q(current_version__gt=0)
+        if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
+            access.active_delegation_for(user) is not None
+        ):
+            visible |= submitted
+        elif access.has_role(user, Role.COUNCIL_MEMBER):
+            benefiting = Q(
+                Exists(
+                    SavingsRow.objects.filter(application=OuterRef("pk"), organisation_id__in=own)
+                )
+            )
+            visible |= submitted & ~mine & ~benefiting
+        return self.filter(visible)
+
+    def for_list(self):
+        return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
+
+    def matching(self, *, search: str = "", call=None, state: str = "", organisation=None):
+        applications = self
+        if search:
+            numbers = RegistrationNumber.objects.search(search)
+            applications = applications.filter(
+                Q(title__icontains=search) | Q(registration__in=numbers.values("pk"))
+            )
+        if call is not None:
+            applications = applications.filter(call=call)
+        if state:
+            applications = applications.filter(state=state)
+        if organisation is not None:
+            applications = applications.filter(
+                Q(owner=organisation) | Q(participants__organisation=organisation)
+            ).distinct()
+        return applications
+
+
+class Application(models.Model):
+    sketch = models.OneToOneField(
+        IdeaSketch,
+        on_delete=models.PROTECT,
+        related_name="application",
+        verbose_name=_("idea sketch"),
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owned_applications",
+        verbose_name=_("lead owner"),
+    )
+    registration = models.ForeignKey(
+        RegistrationNumber,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("registration number"),
+    )
+    # The case
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    problem_and_target_group = models.TextField(_("problem and target groups"), blank=True)
+    complements_ordinary_work = models.TextField(
+        _("how it complements and supports the city's ordinary work"), blank=True
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    amount_requested = MoneyField(_("amount requested from the fund (kr)"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact person's telephone"), max_length=40, blank=True)
+    # Implementation plan
+    project_organisation = models.TextField(_("project organisation"), blank=True)
+    steering_group = models.TextField(_("proposed steering group"), blank=True)
+    risks = models.TextField(_("risks and how they are handled"), blank=True)
+    # Follow-up and evaluation plan
+    evaluation_design = models.CharField(
+        _("evaluation design"), max_length=20, choices=EvaluationDesign.choices, blank=True
+    )
+    evaluation_design_text = models.TextField(_("evaluation design, described"), blank=True)
+    evaluator = models.CharField(_("who evaluates"), max_length=300, blank=True)
+    # Benefits-realisation plan
+    benefits_assumptions = models.TextField(
+        _("assumptions behind the expected cost reductions"), blank=True
+    )
+
+    state = models.CharField(
+        _("state"), max_length=24, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    current_version = models.PositiveIntegerField(_("latest submitted version"), default=0)
+    revision_message = models.TextField(_("what to revise"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gte=0),
+                name="applications_application_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=models.F("planned_start")),
+                name="applications_application_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def organisation_ids(self) -> set[int]:
+        """Owner, co-owners, partners and benefiting organisations (conflicts of interest)."""
+        ids = {self.owner_id, *(p.organisation_id for p in self.participants.all())}
+        return ids | {row.organisation_id for row in self.savings.all()}
+
+    def reclaim_window_estimate(self) -> range | None:
+        """The calendar years an estimated reclaim window would cover: starting the year after
+        the planned end (the reclaim plan sets the real window)."""
+        if self.planned_end is None:
+            return None
+        first = self.planned_end.year + 1
+        return range(first, first + self.call.fund.reclaim_window_years)
+
+
+class ApplicationParticipant(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="participants"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=ParticipantRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "organisation"],
+                name="applications_application_participant_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class _Row(models.Model):
+    """A row of one of the application's tables, edited with the draft."""
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+
+class Activity(_Row):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(_("activity"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(_Row.Meta):
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(_Row):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("date"))
+    history = HistoricalRecords()
+
+    class Meta(_Row.Meta):
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(_Row):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=60)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    data_source = models.CharField(_("data source"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta(_Row.Meta):
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavingsRow(_Row):
+    """Expected expenditure reduction for one benefiting organisation in one calendar year.
+    A plan, not money: it never touches the ledger."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="savings")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("benefiting organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    amount = MoneyField(_("expected reduction (kr)"))
+    assumptions = models.TextField(_("assumptions and unit costs"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(_Row.Meta):
+        verbose_name = _("expected cost reduction")
+        verbose_name_plural = _("expected cost reductions")
+        ordering = ["year", "organisation__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="applications_savings_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+
+class BudgetRow(_Row):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    recipient = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recipient organisation"),
+    )
+    cost_type = models.CharField(_("use"), max_length=16, choices=CostType.choices)
+    funding_source = models.CharField(
+        _("funding source"), max_length=8, choices=FundingSource.choices
+    )
+    amount = MoneyField(_("amount (kr)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(_Row.Meta):
+        verbose_name = _("budget row")
+        verbose_name_plural = _("budget rows")
+        ordering = ["year", "recipient__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="applications_budget_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.recipient}"
+
+
+class ApplicationAttachment(models.Model):
+    """A file of the application. Removed from the draft rather than deleted: earlier versions
+    still list it and it can still be downloaded from them."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="attachments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=stored_name, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationVersion(models.Model):
+    """A submitted version, frozen: the whole application and its rows as they were sent."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    content = models.JSONField()
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="applications_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} v{self.number}"

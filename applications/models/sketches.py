@@ -1,0 +1,315 @@
+"""Idea sketches (idéskiss) and the council's applicability decisions on them.
+
+A sketch is written by an applicant organisation (the lead owner), possibly with co-owners (city
+organisations) and partners (city or non-profit). It gets the case's registration number when it
+is first submitted; the council then judges it applicable (the owner may apply), not applicable
+(final) or returns it for completion (it keeps its number and can be submitted again).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core import access
+from core.models import Organisation, RegistrationNumber, Role
+from core.money import MoneyField
+
+from .calls import Call
+
+
+class SketchState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting the council")
+    RETURNED = "returned", _("Returned for completion")
+    APPLICABLE = "applicable", _("Applicable")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ParticipantRole(models.TextChoices):
+    CO_OWNER = "co_owner", _("Co-owner")
+    PARTNER = "partner", _("Partner")
+
+
+def participant_filter(prefix: str, organisation_ids) -> Q:
+    """Cases whose owner, co-owner or partner is one of ``organisation_ids``; ``prefix`` leads
+    from the queried model to the case (e.g. "" for a sketch)."""
+    return Q(**{f"{prefix}owner_id__in": organisation_ids}) | Q(
+        **{f"{prefix}participants__organisation_id__in": organisation_ids}
+    )
+
+
+class IdeaSketchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who sees what (BRIEF.md): the case's own organisations see everything, drafts too;
+        fund administrators everything; the city director (and delegate) and auditors what has
+        been submitted; council members what has been submitted and is not theirs (conflict)."""
+        if access.has_role(user, Role.FUND_ADMIN):
+            return self
+        own = access.organisation_ids_of(user)
+        visible = Q(pk__in=[])
+        if own:
+            visible |= Q(
+                Exists(
+                    SketchParticipant.objects.filter(sketch=OuterRef("pk"), organisation_id__in=own)
+                )
+            ) | Q(owner_id__in=own)
+        submitted = Q(registration__isnull=False)
+        if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
+            access.active_delegation_for(user) is not None
+        ):
+            visible |= submitted
+        elif access.has_role(user, Role.COUNCIL_MEMBER):
+            conflict = Q(owner_id__in=own) | Q(
+                Exists(
+                    SketchParticipant.objects.filter(sketch=OuterRef("pk"), organisation_id__in=own)
+                )
+            )
+            visible |= submitted & ~conflict
+        return self.filter(visible)
+
+    def for_list(self):
+        return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
+
+    def matching(self, *, search: str = "", call=None, state: str = "", organisation=None):
+        sketches = self
+        if search:
+            number = RegistrationNumber.objects.search(search).filter(case_type__model="ideasketch")
+            sketches = sketches.filter(
+                Q(title__icontains=search) | Q(registration__in=number.values("pk"))
+            )
+        if call is not None:
+            sketches = sketches.filter(call=call)
+        if state:
+            sketches = sketches.filter(state=state)
+        if organisation is not None:
+            sketches = sketches.filter(
+                Q(owner=organisation) | Q(participants__organisation=organisation)
+            ).distinct()
+        return sketches
+
+
+class IdeaSketch(models.Model):
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="sketches", verbose_name=_("call")
+    )
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owned_sketches",
+        verbose_name=_("lead owner"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    problem_and_target_group = models.TextField(_("problem and target group"), blank=True)
+    complements_ordinary_work = models.TextField(
+        _("how it complements and supports the city's ordinary work"), blank=True
+    )
+    estimated_amount = MoneyField(_("rough size (kr)"), null=True, blank=True)
+    estimated_years = models.PositiveSmallIntegerField(
+        _("rough length (years)"), null=True, blank=True
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact person's telephone"), max_length=40, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=SketchState.choices, default=SketchState.DRAFT
+    )
+    registration = models.OneToOneField(
+        RegistrationNumber,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sketch",
+        verbose_name=_("registration number"),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name=_("earlier sketch judged not applicable"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = IdeaSketchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idea sketch")
+        verbose_name_plural = _("idea sketches")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
+                name="applications_sketch_amount_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def organisation_ids(self) -> set[int]:
+        """Owner, co-owners and partners: the organisations whose people are in conflict."""
+        return {self.owner_id, *(p.organisation_id for p in self.participants.all())}
+
+    def co_owners(self) -> list[Organisation]:
+        return [
+            p.organisation for p in self.participants.all() if p.role == ParticipantRole.CO_OWNER
+        ]
+
+    def partners(self) -> list[Organisation]:
+        return [
+            p.organisation for p in self.participants.all() if p.role == ParticipantRole.PARTNER
+        ]
+
+
+class SketchParticipant(models.Model):
+    """A co-owner or partner organisation of a sketch."""
+
+    sketch = models.ForeignKey(IdeaSketch, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=ParticipantRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sketch", "organisation"], name="applications_sketch_participant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class CouncilMeeting(models.Model):
+    """A meeting of the council for social investments, recorded by a fund administrator as
+    its secretary. Its decisions (applicability now, recommendations later) point to it."""
+
+    fund = models.ForeignKey("core.Fund", on_delete=models.PROTECT, related_name="council_meetings")
+    held_on = models.DateField(_("meeting date"))
+    members_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="council_meetings",
+        verbose_name=_("members present"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[members_present])
+
+    class Meta:
+        verbose_name = _("council meeting")
+        verbose_name_plural = _("council meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return str(_("Council meeting %(date)s") % {"date": self.held_on.isoformat()})
+
+
+class ApplicabilityOutcome(models.TextChoices):
+    APPLICABLE = "applicable", _("Applicable")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    RETURNED = "returned", _("Returned for completion")
+
+
+class ApplicabilityDecision(models.Model):
+    """The council's decision on one submission of a sketch. A sketch returned for completion
+    and submitted again gets a further decision; the earlier ones stay on record."""
+
+    sketch = models.ForeignKey(IdeaSketch, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(
+        CouncilMeeting,
+        on_delete=models.PROTECT,
+        related_name="applicability_decisions",
+        verbose_name=_("council meeting"),
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=ApplicabilityOutcome.choices)
+    reason = models.TextField(_("reason"))
+    taking_part = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("members taking part")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[taking_part])
+
+    class Meta:
+        verbose_name = _("applicability decision")
+        verbose_name_plural = _("applicability decisions")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sketch}: {self.get_outcome_display()}"
+
+
+class ConflictKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Belongs to an organisation of the case")
+    DECLARED = "declared", _("Declared at the meeting")
+
+
+class DecisionConflict(models.Model):
+    """A council member present who took no part in a decision, and why."""
+
+    decision = models.ForeignKey(
+        ApplicabilityDecision, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("conflict"), max_length=16, choices=ConflictKind.choices)
+    text = models.CharField(_("explanation"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["member__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "member"], name="applications_conflict_once_per_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_kind_display()}"

@@ -1,0 +1,476 @@
+"""Idea sketches: draft, edit, submit, withdraw; council meetings and applicability decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications import notifications
+from applications.models import (
+    ApplicabilityDecision,
+    ApplicabilityOutcome,
+    Call,
+    ConflictKind,
+    CouncilMeeting,
+    DecisionConflict,
+    IdeaSketch,
+    ParticipantRole,
+    SketchParticipant,
+    SketchState,
+)
+from core.errors import DomainError
+from core.events import event_record, register_actions, register_value_labels
+from core.models import Fund, Membership, Organisation, Role, RoleAssignment, User
+from core.services.registration import registration_number_allocate, registration_number_describe
+
+S = SketchState
+ALLOWED_TRANSITIONS = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.APPLICABLE, S.NOT_APPLICABLE, S.RETURNED, S.WITHDRAWN},
+    S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
+    S.APPLICABLE: set(),
+    S.NOT_APPLICABLE: set(),
+    S.WITHDRAWN: set(),
+}
+EDITABLE_STATES = {S.DRAFT, S.RETURNED}
+FIELDS = (
+    "title",
+    "summary",
+    "problem_and_target_group",
+    "complements_ordinary_work",
+    "estimated_amount",
+    "estimated_years",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+# Everything but the telephone must be filled in before the sketch is submitted.
+REQUIRED_ON_SUBMIT = FIELDS[:-1]
+
+register_actions(
+    {
+        "sketch.created": gettext_lazy("Idea sketch started"),
+        "sketch.updated": gettext_lazy("Idea sketch changed: %(fields)s"),
+        "sketch.submitted": gettext_lazy("Idea sketch submitted as %(number)s"),
+        "sketch.withdrawn": gettext_lazy("Idea sketch withdrawn"),
+        "sketch.decided": gettext_lazy("Council meeting %(meeting)s: %(outcome)s"),
+        "council_meeting.created": gettext_lazy("Council meeting %(date)s recorded"),
+    }
+)
+register_value_labels(
+    {
+        "outcome": lambda value: (
+            str(ApplicabilityOutcome(value).label)
+            if value in ApplicabilityOutcome.values
+            else value
+        )
+    }
+)
+
+
+def _refuse_transition(sketch: IdeaSketch, to: str) -> None:
+    if to not in ALLOWED_TRANSITIONS[S(sketch.state)]:
+        raise DomainError(
+            _("An idea sketch that is %(state)s cannot become %(to)s.")
+            % {"state": sketch.get_state_display().lower(), "to": S(to).label.lower()},
+            code="transition",
+        )
+
+
+def _lock(sketch: IdeaSketch) -> IdeaSketch:
+    return (
+        IdeaSketch.objects.select_for_update(of=("self",))
+        .select_related("call__fund", "owner", "registration")
+        .get(pk=sketch.pk)
+    )
+
+
+def _check_participants(owner: Organisation, co_owners, partners, day: dt.date) -> None:
+    if not owner.can_own_cases:
+        raise DomainError(
+            _("%(name)s is a non-profit partner and cannot own a case. Name it as a partner.")
+            % {"name": owner.name},
+            field="owner",
+        )
+    if not owner.is_active_on(day):
+        raise DomainError(
+            _("%(name)s is no longer active and cannot own a new case.") % {"name": owner.name},
+            field="owner",
+        )
+    for organisation in co_owners:
+        if not organisation.can_own_cases:
+            raise DomainError(
+                _("%(name)s is a non-profit partner and cannot be a co-owner.")
+                % {"name": organisation.name},
+                field="co_owners",
+            )
+    named = [*co_owners, *partners]
+    if owner in named:
+        raise DomainError(
+            _("The lead owner is named again as co-owner or partner. Name it only once."),
+            field="co_owners" if owner in co_owners else "partners",
+        )
+    if len({o.pk for o in named}) != len(named):
+        raise DomainError(
+            _("An organisation is named both as co-owner and partner. Choose one."),
+            field="partners",
+        )
+    for organisation in named:
+        if not organisation.is_active_on(day):
+            raise DomainError(
+                _("%(name)s is no longer active.") % {"name": organisation.name},
+                field="co_owners" if organisation in co_owners else "partners",
+            )
+
+
+def _set_participants(sketch: IdeaSketch, co_owners, partners) -> bool:
+    wanted = {o.pk: ParticipantRole.CO_OWNER for o in co_owners}
+    wanted.update({o.pk: ParticipantRole.PARTNER for o in partners})
+    current = {p.organisation_id: p for p in sketch.participants.all()}
+    changed = False
+    for organisation_id, participant in current.items():
+        if wanted.get(organisation_id) != participant.role:
+            participant.delete()
+            changed = True
+    for organisation_id, role in wanted.items():
+        if organisation_id not in current or current[organisation_id].role != role:
+            SketchParticipant.objects.create(
+                sketch=sketch, organisation_id=organisation_id, role=role
+            )
+            changed = True
+    return changed
+
+
+def _clean_fields(fields: dict) -> dict:
+    cleaned = {name: fields.get(name) for name in FIELDS}
+    for name in FIELDS:
+        if isinstance(cleaned[name], str):
+            cleaned[name] = cleaned[name].strip()
+        elif cleaned[name] is None and name not in ("estimated_amount", "estimated_years"):
+            cleaned[name] = ""
+    if not cleaned["title"]:
+        raise DomainError(_("Give the idea sketch a title."), field="title")
+    return cleaned
+
+
+@transaction.atomic
+def idea_sketch_create(
+    *,
+    actor: User,
+    call: Call,
+    owner: Organisation,
+    co_owners=(),
+    partners=(),
+    previous: IdeaSketch | None = None,
+    today: dt.date | None = None,
+    **fields,
+) -> IdeaSketch:
+    """A draft in an open call. ``previous``: a sketch judged not applicable that this one
+    takes up again (shown with its reason)."""
+    day = today or timezone.localdate()
+    if not call.sketches_open(day):
+        raise DomainError(
+            _("The call %(title)s is not open for idea sketches.") % {"title": call.title},
+            code="call_closed",
+        )
+    _check_participants(owner, co_owners, partners, day)
+    if previous is not None and previous.state != S.NOT_APPLICABLE:
+        raise DomainError(
+            _("Only a sketch judged not applicable can be taken up in a new sketch."),
+            code="previous",
+        )
+    sketch = IdeaSketch.objects.create(
+        call=call, owner=owner, previous=previous, created_by=actor, **_clean_fields(fields)
+    )
+    _set_participants(sketch, co_owners, partners)
+    event_record(actor=actor, action="sketch.created", target=sketch, to_state=sketch.state)
+    return sketch
+
+
+@transaction.atomic
+def idea_sketch_update(
+    *, actor: User, sketch: IdeaSketch, co_owners=(), partners=(), **fields
+) -> IdeaSketch:
+    sketch = _lock(sketch)
+    if sketch.state not in EDITABLE_STATES:
+        raise DomainError(
+            _("An idea sketch that is %(state)s can no longer be changed.")
+            % {"state": sketch.get_state_display().lower()},
+            code="not_editable",
+        )
+    _check_participants(sketch.owner, co_owners, partners, timezone.localdate())
+    cleaned = _clean_fields(fields)
+    changed = [name for name in FIELDS if getattr(sketch, name) != cleaned[name]]
+    for name in changed:
+        setattr(sketch, name, cleaned[name])
+    if changed:
+        sketch.save(update_fields=changed)
+    labels = [str(IdeaSketch._meta.get_field(name).verbose_name) for name in changed]
+    if _set_participants(sketch, co_owners, partners):
+        labels.append(str(_("participating organisations")))
+    if labels:
+        event_record(
+            actor=actor, action="sketch.updated", target=sketch, data={"fields": ", ".join(labels)}
+        )
+    return sketch
+
+
+def missing_on_submit(sketch: IdeaSketch) -> list[str]:
+    """The labels of required fields that are still empty."""
+    return [
+        str(IdeaSketch._meta.get_field(name).verbose_name)
+        for name in REQUIRED_ON_SUBMIT
+        if getattr(sketch, name) in (None, "")
+    ]
+
+
+@transaction.atomic
+def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | None = None):
+    """Submit a draft while the call is open, or a sketch returned for completion (also after
+    the deadline). The first submission gives the case its registration number."""
+    sketch = _lock(sketch)
+    _refuse_transition(sketch, S.SUBMITTED)
+    at = at or timezone.now()
+    day = timezone.localdate(at)
+    if sketch.state == S.DRAFT and not sketch.call.sketches_open(day):
+        raise DomainError(
+            _(
+                "The last day for idea sketches in %(title)s was %(date)s. The sketch is kept "
+                "as a draft but can no longer be submitted to this call."
+            )
+            % {"title": sketch.call.title, "date": sketch.call.idea_sketch_deadline.isoformat()},
+            code="deadline_passed",
+        )
+    missing = missing_on_submit(sketch)
+    if missing:
+        raise DomainError(
+            _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)},
+            code="incomplete",
+        )
+    from_state = sketch.state
+    if sketch.registration_id is None:
+        sketch.registration = registration_number_allocate(
+            fund=sketch.call.fund,
+            counterpart=sketch.owner,
+            subject=sketch.title,
+            case=sketch,
+            at=at,
+        )
+    else:
+        registration_number_describe(
+            number=sketch.registration, subject=sketch.title, counterpart=sketch.owner
+        )
+    sketch.state = S.SUBMITTED
+    sketch.submitted_at = at
+    sketch.submitted_by = actor
+    sketch.save(update_fields=["registration", "state", "submitted_at", "submitted_by"])
+    number = str(sketch.registration)
+    event_record(
+        actor=actor,
+        action="sketch.submitted",
+        target=sketch,
+        from_state=from_state,
+        to_state=sketch.state,
+        data={"number": number},
+    )
+    url = notifications.sketch_url(sketch)
+    notifications.notify("sketch_receipt", case=sketch, url=url, people=[actor])
+    notifications.notify_fund_administrators("sketch_submitted", case=sketch, url=url)
+    return sketch
+
+
+@transaction.atomic
+def idea_sketch_withdraw(*, actor: User, sketch: IdeaSketch, reason: str = "") -> IdeaSketch:
+    sketch = _lock(sketch)
+    _refuse_transition(sketch, S.WITHDRAWN)
+    from_state = sketch.state
+    sketch.state = S.WITHDRAWN
+    sketch.withdrawn_at = timezone.now()
+    sketch.save(update_fields=["state", "withdrawn_at"])
+    event_record(
+        actor=actor,
+        action="sketch.withdrawn",
+        target=sketch,
+        from_state=from_state,
+        to_state=sketch.state,
+        comment=(reason or "").strip(),
+    )
+    if sketch.registration_id:
+        notifications.notify_fund_administrators(
+            "sketch_withdrawn", case=sketch, url=notifications.sketch_url(sketch)
+        )
+    return sketch
+
+
+# --- The council ------------------------------------------------------------------------------
+
+
+def council_members(on: dt.date):
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__in=RoleAssignment.objects.active_on(on).filter(role=Role.COUNCIL_MEMBER),
+    ).distinct()
+
+
+@transaction.atomic
+def council_meeting_create(
+    *, actor: User, fund: Fund, held_on: dt.date, members, note: str = "", today=None
+) -> CouncilMeeting:
+    day = today or timezone.localdate()
+    if held_on > day:
+        raise DomainError(
+            _("A meeting is recorded once it has been held; %(date)s is in the future.")
+            % {"date": held_on.isoformat()},
+            field="held_on",
+        )
+    if held_on < fund.started_on:
+        raise DomainError(
+            _("The fund starts %(date)s; a meeting cannot be before that.")
+            % {"date": fund.started_on.isoformat()},
+            field="held_on",
+        )
+    members = list(members)
+    if not members:
+        raise DomainError(_("Choose the members who were present."), field="members")
+    eligible = set(council_members(held_on).values_list("pk", flat=True))
+    outsiders = [m.full_name for m in members if m.pk not in eligible]
+    if outsiders:
+        raise DomainError(
+            _("Not a council member on %(date)s: %(names)s.")
+            % {"date": held_on.isoformat(), "names": ", ".join(outsiders)},
+            field="members",
+        )
+    meeting = CouncilMeeting.objects.create(
+        fund=fund, held_on=held_on, note=(note or "").strip(), created_by=actor
+    )
+    meeting.members_present.set(members)
+    event_record(
+        actor=actor,
+        action="council_meeting.created",
+        target=meeting,
+        data={"date": held_on.isoformat()},
+    )
+    return meeting
+
+
+def organisation_conflicts(members, organisation_ids: set[int], on: dt.date) -> set[int]:
+    """The members who belong, on the day, to one of the case's organisations."""
+    return set(
+        Membership.objects.active_on(on)
+        .filter(user__in=members, organisation_id__in=organisation_ids)
+        .values_list("user_id", flat=True)
+    )
+
+
+OUTCOME_STATE = {
+    ApplicabilityOutcome.APPLICABLE: S.APPLICABLE,
+    ApplicabilityOutcome.NOT_APPLICABLE: S.NOT_APPLICABLE,
+    ApplicabilityOutcome.RETURNED: S.RETURNED,
+}
+OUTCOME_NOTICE = {
+    ApplicabilityOutcome.APPLICABLE: "sketch_applicable",
+    ApplicabilityOutcome.NOT_APPLICABLE: "sketch_not_applicable",
+    ApplicabilityOutcome.RETURNED: "sketch_returned",
+}
+
+
+@transaction.atomic
+def applicability_decide(
+    *,
+    actor: User,
+    sketch: IdeaSketch,
+    meeting: CouncilMeeting,
+    outcome: str,
+    reason: str,
+    declared_conflicts: dict | None = None,
+) -> ApplicabilityDecision:
+    """Record the council's decision on a submitted sketch. Members present who belong to one
+    of the case's organisations, and those who declared a conflict (``{member: text}``), take
+    no part; at least one member must remain."""
+    sketch = _lock(sketch)
+    if sketch.state != S.SUBMITTED:
+        raise DomainError(
+            _(
+                "The sketch is %(state)s: there is no submission waiting for a decision. "
+                "(Has someone else just recorded it?)"
+            )
+            % {"state": sketch.get_state_display().lower()},
+            code="transition",
+        )
+    if outcome not in OUTCOME_STATE:
+        raise DomainError(_("Choose the council's decision."), field="outcome")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Give the reason: the applicant sees it with the decision."), field="reason"
+        )
+    if meeting.fund_id != sketch.call.fund_id:
+        raise DomainError(_("The meeting belongs to another fund."), field="meeting")
+    if meeting.held_on < timezone.localdate(sketch.submitted_at):
+        raise DomainError(
+            _("The meeting (%(date)s) was held before the sketch was submitted.")
+            % {"date": meeting.held_on.isoformat()},
+            field="meeting",
+        )
+    present = list(meeting.members_present.all())
+    declared = {
+        member.pk: (text or "").strip() for member, text in (declared_conflicts or {}).items()
+    }
+    strangers = set(declared) - {m.pk for m in present}
+    if strangers:
+        raise DomainError(
+            _("Only members present at the meeting can declare a conflict."),
+            field="declared_conflicts",
+        )
+    by_organisation = organisation_conflicts(present, sketch.organisation_ids(), meeting.held_on)
+    taking_part = [m for m in present if m.pk not in by_organisation and m.pk not in declared]
+    if not taking_part:
+        raise DomainError(
+            _("Every member present is in conflict: the council cannot decide at this meeting."),
+            code="no_quorum",
+        )
+    decision = ApplicabilityDecision.objects.create(
+        sketch=sketch, meeting=meeting, outcome=outcome, reason=reason, recorded_by=actor
+    )
+    decision.taking_part.set(taking_part)
+    for member in present:
+        if member.pk in by_organisation:
+            DecisionConflict.objects.create(
+                decision=decision, member=member, kind=ConflictKind.ORGANISATION
+            )
+        elif member.pk in declared:
+            DecisionConflict.objects.create(
+                decision=decision,
+                member=member,
+                kind=ConflictKind.DECLARED,
+                text=declared[member.pk][:300],
+            )
+    from_state = sketch.state
+    sketch.state = OUTCOME_STATE[outcome]
+    sketch.decided_at = timezone.now()
+    sketch.save(update_fields=["state", "decided_at"])
+    event_record(
+        actor=actor,
+        action="sketch.decided",
+        target=sketch,
+        from_state=from_state,
+        to_state=sketch.state,
+        comment=reason,
+        data={
+            "meeting": meeting.held_on.isoformat(),
+            "outcome": outcome,
+        },
+    )
+    notifications.notify(
+        OUTCOME_NOTICE[outcome],
+        case=sketch,
+        url=notifications.sketch_url(sketch),
+        people=[sketch.submitted_by],
+        emails=[sketch.contact_email],
+        comment=reason,
+    )
+    return decision

@@ -1,0 +1,453 @@
+"""Applications: the owner organisation's applicants write, attach and submit; every submitted
+version can be read and compared by anyone who may see the case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import access, services, versions
+from applications.forms.cases import (
+    ROW_FORMS,
+    ApplicationForm,
+    AttachmentForm,
+    RevisionForm,
+    SketchFilterForm,
+    SubmitForm,
+    WithdrawForm,
+    row_formsets,
+)
+from applications.models import (
+    Application,
+    ApplicationState,
+    ApplicationVersion,
+    Call,
+    FundingSource,
+)
+from applications.services import applications as application_services
+from core.errors import DomainError
+from core.events import describe
+from core.forms import bound_or_restored
+from core.http import add_domain_error, idempotent, paginate
+from core.middleware import keeps_form
+from core.models import Event
+
+PAGE_SIZE = 50
+
+
+def application_list(request):
+    if not access.can_list_cases(request.user):
+        raise PermissionDenied
+    form = SketchFilterForm(
+        request.GET or None,
+        calls=Call.objects.visible_to(request.user).order_by("-idea_sketch_deadline"),
+        states=ApplicationState.choices,
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = (
+        Application.objects.visible_to(request.user)
+        .matching(
+            search=filters.get("q", ""),
+            call=filters.get("call"),
+            state=filters.get("state", ""),
+            organisation=filters.get("organisation"),
+        )
+        .for_list()
+    )
+    page, query = paginate(request, applications, PAGE_SIZE)
+    return render(
+        request,
+        "applications/application_list.html",
+        {"page": page, "query": query, "form": form},
+    )
+
+
+def _tables(application: Application) -> dict:
+    """The draft's rows, loaded once each, with the names the templates show."""
+    return {
+        "participants": list(application.participants.select_related("organisation")),
+        "activities": list(application.activities.all()),
+        "milestones": list(application.milestones.all()),
+        "indicators": list(application.indicators.all()),
+        "savings": list(application.savings.select_related("organisation")),
+        "budget": list(application.budget.select_related("recipient")),
+    }
+
+
+def _budget_summary(budget_rows) -> dict:
+    by_source = dict.fromkeys(FundingSource.values, 0)
+    by_year: dict[int, int] = {}
+    for row in budget_rows:
+        by_source[row.funding_source] += row.amount
+        if row.funding_source == FundingSource.FUND:
+            by_year[row.year] = by_year.get(row.year, 0) + row.amount
+    return {
+        "by_source": [(FundingSource(s).label, amount) for s, amount in by_source.items()],
+        "fund_by_year": sorted(by_year.items()),
+        "fund_total": by_source[FundingSource.FUND],
+        "total": sum(by_source.values()),
+    }
+
+
+def application_detail(request, pk: int):
+    application = access.get_application_for(request.user, pk)
+    user = request.user
+    can_edit = access.can_edit_case(user, application)
+    state = ApplicationState(application.state)
+    tables = _tables(application)
+    window = application.reclaim_window_estimate()
+    savings = [(row, window is not None and row.year in window) for row in tables["savings"]]
+    attachments = list(application.attachments.filter(removed_at__isnull=True))
+    version_list = list(
+        application.versions.select_related("submitted_by").only(
+            "number", "submitted_at", "submitted_by__full_name", "application_id"
+        )
+    )
+    events = [(event, describe(event)) for event in Event.objects.for_target(application)[:100]]
+    allowed = application_services.ALLOWED_TRANSITIONS[state]
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "application": application,
+            **tables,
+            "savings": savings,
+            "window": window,
+            "budget_summary": _budget_summary(tables["budget"]),
+            "attachments": attachments,
+            "versions": version_list,
+            "events": events,
+            "problems": application_services.problems_on_submit(application)
+            if can_edit and state in application_services.EDITABLE_STATES
+            else [],
+            "can_edit": can_edit and state in application_services.EDITABLE_STATES,
+            "can_submit": can_edit and ApplicationState.SUBMITTED in allowed,
+            "can_withdraw": can_edit and ApplicationState.WITHDRAWN in allowed,
+            "can_request_revision": access.can_manage_cases(user)
+            and ApplicationState.REVISION_REQUESTED in allowed,
+        },
+    )
+
+
+def _row_initial(application: Application) -> dict[str, list[dict]]:
+    initial = {}
+    for name, columns in application_services.ROW_TABLES.items():
+        rows = []
+        for row in getattr(application, name).all():
+            values = {"pk": row.pk}
+            for column in columns:
+                if column in ("organisation", "recipient"):
+                    values[column] = getattr(row, f"{column}_id")
+                else:
+                    values[column] = getattr(row, column)
+            rows.append(values)
+        initial[name] = rows
+    return initial
+
+
+def _rows_from(formsets) -> dict[str, list[dict]]:
+    rows = {}
+    for name, formset in formsets.items():
+        rows[name] = [
+            form.values()
+            for form in formset.forms
+            if form.has_changed() or form.cleaned_data.get("pk")
+            if not form.cleaned_data.get("DELETE") and form.cleaned_data
+        ]
+    return rows
+
+
+@keeps_form
+def application_edit(request, pk: int):
+    application = access.get_application_for(request.user, pk, write=True)
+    if application.state not in application_services.EDITABLE_STATES:
+        messages.error(
+            request,
+            _("The application is %(state)s and cannot be changed now.")
+            % {"state": application.get_state_display().lower()},
+        )
+        return redirect("applications:detail", pk=application.pk)
+    initial = {name: getattr(application, name) for name in application_services.FIELDS}
+    participants = list(application.participants.all())
+    initial["co_owners"] = [p.organisation_id for p in participants if p.role == "co_owner"]
+    initial["partners"] = [p.organisation_id for p in participants if p.role == "partner"]
+    data = bound_or_restored(request)
+    form = ApplicationForm(data, initial=initial)
+    formsets = row_formsets(data, initial=_row_initial(application))
+    valid = data is not None and request.method == "POST"
+    valid = valid and form.is_valid() and all(fs.is_valid() for fs in formsets.values())
+    if valid:
+        fields = dict(form.cleaned_data)
+        try:
+            services.application_update(
+                actor=request.user, application=application, rows=_rows_from(formsets), **fields
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The application has been saved."))
+            if "continue" in request.POST:
+                return redirect("applications:edit", pk=application.pk)
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/application_form.html",
+        {
+            "application": application,
+            "form": form,
+            "tables": [
+                (name, str(title), formsets[name]) for name, (_f, title) in ROW_FORMS.items()
+            ],
+            "window": application.reclaim_window_estimate(),
+            "error_list": _error_list(form, formsets) if request.method == "POST" else [],
+        },
+    )
+
+
+def _error_list(form, formsets) -> list[tuple[str, str]]:
+    """Every error on the page as (field id, text), for the summary at the top."""
+    errors = [("", str(error)) for error in form.non_field_errors()]
+    errors += [
+        (form[name].id_for_label, f"{form[name].label}: {error}")
+        for name, field_errors in form.errors.items()
+        if name != "__all__"
+        for error in field_errors
+    ]
+    for name, formset in formsets.items():
+        title = ROW_FORMS[name][1]
+        for number, row in enumerate(formset.forms, start=1):
+            for field_name, field_errors in row.errors.items():
+                bound = row[field_name] if field_name in row.fields else None
+                for error in field_errors:
+                    label = bound.label if bound is not None else ""
+                    errors.append(
+                        (
+                            bound.id_for_label if bound is not None else "",
+                            _("%(table)s, row %(row)s, %(field)s: %(error)s")
+                            % {"table": title, "row": number, "field": label, "error": error},
+                        )
+                    )
+    return errors
+
+
+@idempotent
+def application_submit(request, pk: int):
+    application = access.get_application_for(request.user, pk, write=True)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.application_submit(actor=request.user, application=application)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            return redirect(
+                reverse("applications:version", args=[application.pk, version.number])
+                + "?receipt=1"
+            )
+    state = ApplicationState(application.state)
+    return render(
+        request,
+        "applications/application_submit.html",
+        {
+            "application": application,
+            "form": form,
+            "error": error,
+            "problems": application_services.problems_on_submit(application),
+            "submittable": ApplicationState.SUBMITTED
+            in application_services.ALLOWED_TRANSITIONS[state],
+            "revision": state == ApplicationState.REVISION_REQUESTED,
+            "open": application.call.applications_open(),
+        },
+    )
+
+
+def _version(application, number: int) -> ApplicationVersion:
+    version = (
+        ApplicationVersion.objects.select_related("submitted_by")
+        .filter(application=application, number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def version_detail(request, pk: int, number: int):
+    application = access.get_application_for(request.user, pk)
+    version = _version(application, number)
+    numbers = list(application.versions.values_list("number", flat=True))
+    return render(
+        request,
+        "applications/version_detail.html",
+        {
+            "application": application,
+            "version": version,
+            "content": versions.present(version.content),
+            "owner": version.content.get("owner"),
+            "numbers": numbers,
+            "receipt": request.GET.get("receipt") == "1"
+            and version.submitted_by_id == request.user.pk,
+        },
+    )
+
+
+def version_compare(request, pk: int):
+    application = access.get_application_for(request.user, pk)
+    numbers = list(application.versions.values_list("number", flat=True))
+    if len(numbers) < 2:
+        messages.info(request, _("There is only one submitted version so far."))
+        return redirect("applications:detail", pk=application.pk)
+
+    def number(name, default):
+        try:
+            value = int(request.GET.get(name, default))
+        except ValueError:
+            return default
+        return value if value in numbers else default
+
+    old_number = number("from", numbers[-2])
+    new_number = number("to", numbers[-1])
+    old, new = _version(application, old_number), _version(application, new_number)
+    diff = versions.compare(old.content, new.content)
+    return render(
+        request,
+        "applications/version_compare.html",
+        {
+            "application": application,
+            "old": old,
+            "new": new,
+            "diff": diff,
+            "numbers": numbers,
+            "only_changes": request.GET.get("all") != "1",
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def attachment_add(request, pk: int):
+    application = access.get_application_for(request.user, pk, write=True)
+    form = AttachmentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_attachment_add(
+                actor=request.user,
+                application=application,
+                title=form.cleaned_data["title"],
+                uploaded=form.cleaned_data["file"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The attachment has been added."))
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "multipart": True,
+            "title": _("Add an attachment to %(title)s") % {"title": application.title},
+            "button": _("Upload"),
+            "back_href": reverse("applications:detail", args=[application.pk]),
+            "back_label": application.title,
+        },
+    )
+
+
+def attachment_download(request, pk: int, attachment_pk: int):
+    attachment = access.get_attachment_for(request.user, pk, attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+def attachment_remove(request, pk: int, attachment_pk: int):
+    attachment = access.get_attachment_for(request.user, pk, attachment_pk, write=True)
+    try:
+        services.application_attachment_remove(actor=request.user, attachment=attachment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(title)s has been removed from the application.") % {"title": attachment.title},
+        )
+    return redirect("applications:detail", pk=pk)
+
+
+@keeps_form
+@idempotent
+def application_request_revision(request, pk: int):
+    application = access.get_application_for(request.user, pk)
+    if not access.can_manage_cases(request.user):
+        raise PermissionDenied
+    form = RevisionForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_request_revision(
+                actor=request.user, application=application, message=form.cleaned_data["message"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The application has been returned for revision."))
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Return %(title)s for revision") % {"title": application.title},
+            "lead": _(
+                "The applicant is told by e-mail and sees your message. The submitted version "
+                "stays as it is; the revision becomes a new version."
+            ),
+            "button": _("Return for revision"),
+            "back_href": reverse("applications:detail", args=[application.pk]),
+            "back_label": application.title,
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def application_withdraw(request, pk: int):
+    application = access.get_application_for(request.user, pk, write=True)
+    form = WithdrawForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The application has been withdrawn."))
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Withdraw %(title)s") % {"title": application.title},
+            "lead": _("A withdrawn application stays on record but cannot be submitted again."),
+            "button": _("Withdraw the application"),
+            "danger": True,
+            "back_href": reverse("applications:detail", args=[application.pk]),
+            "back_label": application.title,
+        },
+    )
