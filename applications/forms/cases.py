@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import (
     ApplicabilityOutcome,
@@ -346,7 +347,7 @@ def _decimal_field(label):
 
 
 class ActivityForm(RowForm):
-    title = forms.CharField(label=_("Activity"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("plan", "Activity"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

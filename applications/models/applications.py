@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core import access
@@ -30,7 +31,7 @@ class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     REVISION_REQUESTED = "revision_requested", _("Returned for revision")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("case", "Withdrawn")
 
 
 class EvaluationDesign(models.TextChoices):

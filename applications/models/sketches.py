@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core import access
@@ -28,7 +29,7 @@ class SketchState(models.TextChoices):
     RETURNED = "returned", _("Returned for completion")
     APPLICABLE = "applicable", _("Applicable")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("case", "Withdrawn")
 
 
 class ParticipantRole(models.TextChoices):
