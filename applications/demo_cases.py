@@ -11,6 +11,7 @@ E-mails are not sent for historic cases. Idempotent: a sketch that exists (by ti
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -189,6 +190,11 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def _ascii(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    return "".join(c for c in folded if c.isalnum())
+
+
 def _person(short: str, organisation: Organisation) -> User:
     """The demo applicant of the organisation, or a historic one who cannot log in."""
     member = (
@@ -202,7 +208,7 @@ def _person(short: str, organisation: Organisation) -> User:
     )
     if member is not None:
         return member
-    slug = "".join(c for c in short.lower() if c.isalnum())
+    slug = _ascii(short)
     user, created = User.objects.get_or_create(
         email=f"historik.{slug}@{core_demo.DEMO_DOMAIN}",
         defaults={"full_name": f"Sökande {short} (demo)", "password": make_password(None)},
@@ -230,7 +236,7 @@ def _texts(case: DemoCase) -> dict:
         "estimated_amount": case.amount,
         "estimated_years": case.years,
         "contact_name": "Kontaktperson (demo)",
-        "contact_email": f"kontakt.{case.owner.lower().replace(' ', '')}@{core_demo.DEMO_DOMAIN}",
+        "contact_email": f"kontakt.{_ascii(case.owner)}@{core_demo.DEMO_DOMAIN}",
         "contact_phone": "08-508 000 00",
     }
 

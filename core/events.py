@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from core.models import EntryKind, Event, Role
@@ -22,6 +24,27 @@ _VALUE_LABELS: dict[str, Callable[[str], str]] = {
 def register_actions(texts: Mapping[str, object]) -> None:
     """Register display texts (lazy format strings with %(key)s placeholders) for actions."""
     _ACTIONS.update(texts)
+
+
+def _changed_labels(value) -> str:
+    """``["app.Model.field", "app.Model"]`` read as field labels, or a table's plural name."""
+    labels = []
+    for item in value if isinstance(value, list) else [value]:
+        parts = str(item).split(".")
+        try:
+            model = apps.get_model(parts[0], parts[1])
+            label = (
+                model._meta.get_field(parts[2]).verbose_name
+                if len(parts) > 2
+                else model._meta.verbose_name_plural
+            )
+        except (LookupError, FieldDoesNotExist, IndexError, ValueError):
+            label = item
+        labels.append(str(label))
+    return ", ".join(labels)
+
+
+_VALUE_LABELS["changed"] = _changed_labels
 
 
 def register_value_labels(labels: Mapping[str, Callable[[str], str]]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -401,12 +402,38 @@ ROW_FORMS = {
 }
 
 
+def row_organisations(keep_ids=()) -> dict[int, Organisation]:
+    """City organisations active today, and any already named in the rows (one query)."""
+    today = timezone.localdate()
+    organisations = (
+        Organisation.objects.exclude(kind=OrganisationKind.NONPROFIT)
+        .filter(Q(pk__in=list(keep_ids)) | Q(pk__in=Organisation.objects.active_on(today)))
+        .order_by("name")
+    )
+    return {org.pk: org for org in organisations}
+
+
 def row_formsets(data=None, *, initial: dict[str, list[dict]] | None = None, extra: int = 2):
-    """One formset per table, prefixed with the table's name."""
+    """One formset per table, prefixed with the table's name. The organisation choices are
+    read once for all rows."""
+    initial = initial or {}
+    keep = {
+        row.get(name)
+        for rows in initial.values()
+        for row in rows
+        for name in ("organisation", "recipient")
+        if row.get(name)
+    }
+    organisations = row_organisations(keep)
     formsets = {}
     for name, (form_class, _title) in ROW_FORMS.items():
         factory = forms.formset_factory(form_class, extra=extra, can_delete=True)
-        formsets[name] = factory(data, initial=(initial or {}).get(name), prefix=name)
+        formsets[name] = factory(
+            data,
+            initial=initial.get(name),
+            prefix=name,
+            form_kwargs={"organisations": organisations},
+        )
     return formsets
 
 

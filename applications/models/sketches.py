@@ -37,12 +37,14 @@ class ParticipantRole(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
-def participant_filter(prefix: str, organisation_ids) -> Q:
-    """Cases whose owner, co-owner or partner is one of ``organisation_ids``; ``prefix`` leads
-    from the queried model to the case (e.g. "" for a sketch)."""
-    return Q(**{f"{prefix}owner_id__in": organisation_ids}) | Q(
-        **{f"{prefix}participants__organisation_id__in": organisation_ids}
-    )
+def split_participants(participants) -> dict[str, list[Organisation]]:
+    """Co-owners and partners of a case, from its participant rows (with their organisation
+    loaded): for pages that show both."""
+    rows = list(participants)
+    return {
+        "co_owners": [p.organisation for p in rows if p.role == ParticipantRole.CO_OWNER],
+        "partners": [p.organisation for p in rows if p.role == ParticipantRole.PARTNER],
+    }
 
 
 class IdeaSketchQuerySet(models.QuerySet):

@@ -18,6 +18,7 @@ from applications.models import (
     ApplicationParticipant,
     ApplicationState,
     ApplicationVersion,
+    CallState,
     FundingSource,
     IdeaSketch,
     ParticipantRole,
@@ -72,7 +73,7 @@ REQUIRED_TABLES = ("activities", "milestones", "indicators", "savings", "budget"
 register_actions(
     {
         "application.created": gettext_lazy("Application started from the idea sketch"),
-        "application.updated": gettext_lazy("Application changed: %(fields)s"),
+        "application.updated": gettext_lazy("Application changed: %(changed)s"),
         "application.submitted": gettext_lazy("Version %(version)s submitted"),
         "application.revision_requested": gettext_lazy("Returned for revision"),
         "application.withdrawn": gettext_lazy("Application withdrawn"),
@@ -218,16 +219,19 @@ def application_update(
     *,
     actor: User,
     application: Application,
-    co_owners=(),
-    partners=(),
+    co_owners=None,
+    partners=None,
     rows: dict[str, list[dict]] | None = None,
     **fields,
 ) -> Application:
-    """Save the draft: its fields, co-owners and partners, and (for each table given in
-    ``rows``) the table's rows."""
+    """Save the draft: its fields, co-owners and partners (when given), and (for each table
+    given in ``rows``) the table's rows."""
     application = _lock(application)
     _refuse_unless_editable(application)
-    _check_participants(application.owner, co_owners, partners, timezone.localdate())
+    participants_given = co_owners is not None or partners is not None
+    co_owners, partners = list(co_owners or ()), list(partners or ())
+    if participants_given:
+        _check_participants(application.owner, co_owners, partners, timezone.localdate())
     cleaned = {name: fields.get(name, getattr(application, name)) for name in FIELDS}
     for name, value in cleaned.items():
         if isinstance(value, str):
@@ -238,6 +242,8 @@ def application_update(
             cleaned[name] = ""
     if not cleaned["title"]:
         raise DomainError(_("Give the application a title."), field="title")
+    if cleaned["amount_requested"] is not None and cleaned["amount_requested"] < 0:
+        raise DomainError(_("Give the amount in whole kronor."), field="amount_requested")
     start, end = cleaned["planned_start"], cleaned["planned_end"]
     if start and end and end < start:
         raise DomainError(_("The planned end comes before the planned start."), field="planned_end")
@@ -246,18 +252,16 @@ def application_update(
         setattr(application, name, cleaned[name])
     if changed:
         application.save(update_fields=changed)
-    labels = [str(Application._meta.get_field(name).verbose_name) for name in changed]
-    if _set_participants(application, co_owners, partners):
-        labels.append(str(_("co-owners and partners")))
+    # Stored as names and shown as labels, so the log reads in the viewer's language.
+    labels = [f"applications.Application.{name}" for name in changed]
+    if participants_given and _set_participants(application, co_owners, partners):
+        labels.append("applications.ApplicationParticipant")
     for name, table_rows in (rows or {}).items():
         if _sync_rows(application, name, table_rows):
-            labels.append(str(versions.TABLES_BY_NAME[name].title))
+            labels.append(versions.TABLES_BY_NAME[name].model._meta.label)
     if labels:
         event_record(
-            actor=actor,
-            action="application.updated",
-            target=application,
-            data={"fields": ", ".join(labels)},
+            actor=actor, action="application.updated", target=application, data={"changed": labels}
         )
     return application
 
@@ -297,12 +301,12 @@ def problems_on_submit(application: Application) -> list[str]:
                 "difference": format_kr(abs(application.amount_requested - total)),
             }
         )
+    participants = application.participants.select_related("organisation")
     allowed = {application.owner_id} | {
-        p.organisation_id for p in application.participants.all() if p.organisation.can_own_cases
+        p.organisation_id for p in participants if p.organisation.can_own_cases
     }
-    strangers = sorted(
-        {row.recipient.name for row in application.budget.all() if row.recipient_id not in allowed}
-    )
+    budget = list(application.budget.select_related("recipient"))
+    strangers = sorted({row.recipient.name for row in budget if row.recipient_id not in allowed})
     if strangers:
         problems.append(
             _(
@@ -313,9 +317,7 @@ def problems_on_submit(application: Application) -> list[str]:
         )
     start, end = application.planned_start, application.planned_end
     if start and end:
-        outside = sorted(
-            {row.year for row in application.budget.all() if not start.year <= row.year <= end.year}
-        )
+        outside = sorted({row.year for row in budget if not start.year <= row.year <= end.year})
         if outside:
             problems.append(
                 _("Budget rows fall outside the project period %(start)s–%(end)s: %(years)s.")
@@ -347,6 +349,11 @@ def application_submit(
             )
             % {"title": call.title, "date": call.application_deadline.isoformat()},
             code="deadline_passed",
+        )
+    if call.state == CallState.CANCELLED:
+        raise DomainError(
+            _("The call %(title)s has been cancelled.") % {"title": call.title},
+            code="call_cancelled",
         )
     problems = problems_on_submit(application)
     if problems:

@@ -14,6 +14,7 @@ from applications.models import (
     ApplicabilityDecision,
     ApplicabilityOutcome,
     Call,
+    CallState,
     ConflictKind,
     CouncilMeeting,
     DecisionConflict,
@@ -54,7 +55,7 @@ REQUIRED_ON_SUBMIT = FIELDS[:-1]
 register_actions(
     {
         "sketch.created": gettext_lazy("Idea sketch started"),
-        "sketch.updated": gettext_lazy("Idea sketch changed: %(fields)s"),
+        "sketch.updated": gettext_lazy("Idea sketch changed: %(changed)s"),
         "sketch.submitted": gettext_lazy("Idea sketch submitted as %(number)s"),
         "sketch.withdrawn": gettext_lazy("Idea sketch withdrawn"),
         "sketch.decided": gettext_lazy("Council meeting %(meeting)s: %(outcome)s"),
@@ -154,6 +155,8 @@ def _clean_fields(fields: dict) -> dict:
             cleaned[name] = ""
     if not cleaned["title"]:
         raise DomainError(_("Give the idea sketch a title."), field="title")
+    if cleaned["estimated_amount"] is not None and cleaned["estimated_amount"] < 0:
+        raise DomainError(_("Give the amount in whole kronor."), field="estimated_amount")
     return cleaned
 
 
@@ -209,13 +212,11 @@ def idea_sketch_update(
         setattr(sketch, name, cleaned[name])
     if changed:
         sketch.save(update_fields=changed)
-    labels = [str(IdeaSketch._meta.get_field(name).verbose_name) for name in changed]
+    labels = [f"applications.IdeaSketch.{name}" for name in changed]
     if _set_participants(sketch, co_owners, partners):
-        labels.append(str(_("participating organisations")))
+        labels.append("applications.SketchParticipant")
     if labels:
-        event_record(
-            actor=actor, action="sketch.updated", target=sketch, data={"fields": ", ".join(labels)}
-        )
+        event_record(actor=actor, action="sketch.updated", target=sketch, data={"changed": labels})
     return sketch
 
 
@@ -244,6 +245,11 @@ def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | Non
             )
             % {"title": sketch.call.title, "date": sketch.call.idea_sketch_deadline.isoformat()},
             code="deadline_passed",
+        )
+    if sketch.call.state == CallState.CANCELLED:
+        raise DomainError(
+            _("The call %(title)s has been cancelled.") % {"title": sketch.call.title},
+            code="call_cancelled",
         )
     missing = missing_on_submit(sketch)
     if missing:

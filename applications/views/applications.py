@@ -29,6 +29,7 @@ from applications.models import (
     Call,
     FundingSource,
 )
+from applications.models.sketches import split_participants
 from applications.services import applications as application_services
 from core.errors import DomainError
 from core.events import describe
@@ -116,6 +117,7 @@ def application_detail(request, pk: int):
         {
             "application": application,
             **tables,
+            **split_participants(tables["participants"]),
             "savings": savings,
             "window": window,
             "budget_summary": _budget_summary(tables["budget"]),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from applications import access, services
 from applications.forms.cases import ApplicabilityForm, CouncilMeetingForm
 from applications.models import CouncilMeeting, IdeaSketch, SketchState
+from applications.models.sketches import split_participants
 from applications.services.sketches import council_members, organisation_conflicts
 from core.errors import DomainError
 from core.forms import bound_or_restored
@@ -173,5 +174,6 @@ def sketch_decide(request, pk: int, sketch_pk: int):
                 for member in free
             ],
             "decidable": sketch.state == SketchState.SUBMITTED,
+            **split_participants(sketch.participants.select_related("organisation")),
         },
     )

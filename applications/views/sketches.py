@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from applications import access, services
 from applications.forms.cases import ReasonOptionalForm, SketchFilterForm, SketchForm, SubmitForm
 from applications.models import Application, Call, CallState, IdeaSketch, SketchState
+from applications.models.sketches import split_participants
 from applications.services import sketches as sketch_services
 from core import access as core_access
 from core.errors import DomainError
@@ -150,7 +151,7 @@ def sketch_detail(request, pk: int):
         "applications/sketch_detail.html",
         {
             "sketch": sketch,
-            "participants": sketch.participants.select_related("organisation"),
+            **split_participants(sketch.participants.select_related("organisation")),
             "decisions": decisions,
             "application": application,
             "followups": followups,
