@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from core.money import MoneyField, format_kr
+from core.money import MoneyField, format_amount, format_kr
 
 from .models import (
     Activity,
@@ -148,9 +148,12 @@ def display(model: type[models.Model], name: str, value) -> str:
     if isinstance(model_field, MoneyField):
         return format_kr(value)
     if isinstance(model_field, models.DecimalField):
-        return number_format(Decimal(value))
+        number = Decimal(value)
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
+        return number_format(number)
     if name == "size":
-        return f"{number_format(round(value / 1024))} kB"
+        return format_amount(value)
     return str(value)
 
 

@@ -6,6 +6,7 @@ checked by the submit services, which list everything missing at once.
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -50,10 +51,13 @@ class OrganisationsField(forms.ModelMultipleChoiceField):
         self.queryset = _city_organisations() if self.city_only else _active_organisations()
 
 
-def _refresh_organisations(form):
+def _refresh_organisations(form, exclude=None):
+    """Today's organisations in the co-owner and partner lists, without the lead owner."""
     for field in form.fields.values():
         if isinstance(field, OrganisationsField):
             field.refresh()
+            if exclude is not None:
+                field.queryset = field.queryset.exclude(pk=exclude)
 
 
 class SketchForm(CrispyMixin, IdempotentMixin, forms.Form):
@@ -100,11 +104,14 @@ class SketchForm(CrispyMixin, IdempotentMixin, forms.Form):
         label=_("Contact person's telephone"), max_length=40, required=False
     )
 
-    def __init__(self, *args, owners=None, **kwargs):
+    def __init__(self, *args, owners=None, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _refresh_organisations(self)
+        _refresh_organisations(self, exclude)
         if owners is None:
             del self.fields["owner"]
+            self.helper = FormHelper(self)  # laid out again without the owner
+            self.helper.form_tag = False
+            self.helper.disable_csrf = True
         else:
             self.fields["owner"].queryset = Organisation.objects.filter(
                 pk__in=[o.pk for o in owners]
@@ -268,9 +275,9 @@ class ApplicationForm(CrispyMixin, forms.Form):
         help_text=_("Which costs fall, why, and the unit costs used."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _refresh_organisations(self)
+        _refresh_organisations(self, exclude)
 
     SECTIONS = {
         "case": (

@@ -179,7 +179,7 @@ def application_edit(request, pk: int):
     initial["co_owners"] = [p.organisation_id for p in participants if p.role == "co_owner"]
     initial["partners"] = [p.organisation_id for p in participants if p.role == "partner"]
     data = bound_or_restored(request)
-    form = ApplicationForm(data, initial=initial)
+    form = ApplicationForm(data, initial=initial, exclude=application.owner_id)
     formsets = row_formsets(data, initial=_row_initial(application))
     valid = data is not None and request.method == "POST"
     valid = valid and form.is_valid() and all(fs.is_valid() for fs in formsets.values())

@@ -144,7 +144,9 @@ def sketch_detail(request, pk: int):
     if can_follow_up:
         today = timezone.localdate()
         open_calls = list(
-            Call.objects.filter(state=CallState.PUBLISHED, idea_sketch_deadline__gte=today)
+            Call.objects.filter(
+                state=CallState.PUBLISHED, idea_sketch_deadline__gte=today
+            ).order_by("idea_sketch_deadline", "pk")
         )
     return render(
         request,
@@ -189,7 +191,7 @@ def sketch_edit(request, pk: int):
     initial = {name: getattr(sketch, name) for name in sketch_services.FIELDS}
     initial["co_owners"] = [o.pk for o in sketch.co_owners()]
     initial["partners"] = [o.pk for o in sketch.partners()]
-    form = SketchForm(bound_or_restored(request), initial=initial)
+    form = SketchForm(bound_or_restored(request), initial=initial, exclude=sketch.owner_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_sketch_update(actor=request.user, sketch=sketch, **form.service_fields())
