@@ -63,6 +63,14 @@ def can_manage_cases(user) -> bool:
     return access.has_role(user, Role.FUND_ADMIN)
 
 
+def can_read_council(user) -> bool:
+    """Council meetings and their decisions: fund administrators (who record them) and those
+    who read every non-draft record."""
+    return access.has_any_role(user, access.READ_ALL_ROLES) or (
+        access.active_delegation_for(user) is not None
+    )
+
+
 def can_list_cases(user) -> bool:
     return access.is_person(user) and (
         bool(access.organisations_of(user))

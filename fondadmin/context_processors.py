@@ -17,7 +17,7 @@ def site(request):
         if case_access.can_list_cases(user):
             nav.append((reverse("sketches:list"), _("Idea sketches"), "sketches"))
             nav.append((reverse("applications:list"), _("Applications"), "applications"))
-        if case_access.can_manage_cases(user):
+        if case_access.can_read_council(user):
             nav.append((reverse("council:meetings"), _("Council"), "council"))
         if access.can_read_funds(user):
             nav.append((reverse("funds:list"), _("Funds"), "funds"))

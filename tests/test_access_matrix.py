@@ -5,8 +5,12 @@ Each row states the expected HTTP status for every subject, in the column order 
 fails ``test_every_url_is_in_the_matrix``. POSTs send an empty form: a permitted subject gets
 the form back with errors (200) or a redirect, and nothing is changed by a refused one.
 
-Later issues add subjects (owner, co-owner, partner, assigned member...) with the objects that
-make them, and rows for their URLs.
+The world is built once per row, not per subject: a POST that succeeds for one subject changes
+what the subjects after it in the same row see (those rows say so). The cases belong to Farsta
+(the "applicant" subject's organisation) with a city co-owner and a non-profit partner; the
+"conflicted_member" is a council member who works for the co-owner. Later issues add subjects
+(assigned reviewer, benefiting organisation, board secretary with a proposal...) with the
+objects that make them, and rows for their URLs.
 """
 
 from __future__ import annotations
@@ -17,10 +21,21 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from applications.models import Call, CallDocument
+from applications import services as case_services
+from applications.models import (
+    ApplicabilityDecision,
+    Application,
+    ApplicationAttachment,
+    ApplicationVersion,
+    Call,
+    CallDocument,
+    CouncilMeeting,
+    IdeaSketch,
+)
 from applications.services import calls as call_services
 from core import services
 from core.models import (
@@ -32,6 +47,7 @@ from core.models import (
     LedgerEntry,
     Membership,
     Organisation,
+    OrganisationKind,
     OutboundEmail,
     Role,
     RoleAssignment,
@@ -39,11 +55,15 @@ from core.models import (
 )
 from core.services.people import _token_hash
 from tests import factories
+from tests.applications.conftest import COMPLETE_FIELDS, SKETCH_FIELDS, complete_rows
 
 SUBJECTS = (
     "anonymous",
     "applicant",
     "other_applicant",
+    "co_owner",
+    "partner",
+    "conflicted_member",
     "council_member",
     "reviewer",
     "fund_admin",
@@ -62,6 +82,25 @@ EXCLUDED = {
 }
 
 
+# The cases' titles, distinct so that a page can be searched for cases it must not show.
+DRAFT_SKETCH = "Skiss Ekorre"
+SUBMITTED_SKETCH = "Skiss Lodjur"
+APPLIED_SKETCH = "Skiss Hermelin"
+DRAFT_APPLIED_SKETCH = "Skiss Vessla"
+APPLICABLE_SKETCH = "Skiss Utter"
+APPLICATION = "Ansökan Hermelin"
+DRAFT_APPLICATION = "Ansökan Vessla"
+SKETCH_TITLES = {
+    DRAFT_SKETCH,
+    SUBMITTED_SKETCH,
+    APPLIED_SKETCH,
+    DRAFT_APPLIED_SKETCH,
+    APPLICABLE_SKETCH,
+}
+APPLICATION_TITLES = {APPLICATION, DRAFT_APPLICATION}
+CASE_TITLES = SKETCH_TITLES | APPLICATION_TITLES
+
+
 @dataclass
 class World:
     people: dict
@@ -78,18 +117,37 @@ class World:
     draft_call: object = None
     call: object = None
     document: object = None
+    co_owner_organisation: object = None
+    partner_organisation: object = None
+    meeting: object = None
+    draft_sketch: object = None
+    sketch: object = None
+    applicable_sketch: object = None
+    application: object = None
+    attachment: object = None
+    draft_application: object = None
+    draft_attachment: object = None
 
 
 def build_world() -> World:
     today = timezone.localdate()
     farsta = factories.OrganisationFactory(name="Farsta stadsdelsnämnd", short_name="Farsta")
     social = factories.OrganisationFactory(name="Socialnämnden", kind="specialist_committee")
+    skarpnack = factories.OrganisationFactory(
+        name="Skarpnäcks stadsdelsnämnd", short_name="Skarpnäck"
+    )
+    laslust = factories.OrganisationFactory(
+        name="Föreningen Läslust", short_name="Läslust", kind=OrganisationKind.NONPROFIT
+    )
     director = factories.person(Role.CITY_DIRECTOR, name="Stadsdirektören")
     delegate = factories.UserFactory(full_name="Ersättaren")
     delegation = factories.DelegationFactory(delegator=director, delegate=delegate)
     people = {
         "applicant": factories.person(Role.APPLICANT, organisation=farsta),
         "other_applicant": factories.person(Role.APPLICANT, organisation=social),
+        "co_owner": factories.person(Role.APPLICANT, organisation=skarpnack),
+        "partner": factories.person(Role.APPLICANT, organisation=laslust),
+        "conflicted_member": factories.person(Role.COUNCIL_MEMBER, organisation=skarpnack),
         "council_member": factories.person(Role.COUNCIL_MEMBER, organisation=social),
         "reviewer": factories.person(Role.SCIENTIFIC_REVIEWER),
         "fund_admin": factories.person(Role.FUND_ADMIN),
@@ -140,7 +198,7 @@ def build_world() -> World:
         application_deadline=today + dt.timedelta(days=20),
         **call_fields,
     )
-    call_services.call_publish(actor=people["fund_admin"], call=call)
+    call = call_services.call_publish(actor=people["fund_admin"], call=call)
     document = CallDocument(
         call=call,
         title="Riktlinjer",
@@ -149,7 +207,11 @@ def build_world() -> World:
         size=9,
     )
     document.file.save("riktlinjer.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    cases = _build_cases(people, fund, call, owner=farsta, co_owner=skarpnack, partner=laslust)
     return World(
+        **cases,
+        co_owner_organisation=skarpnack,
+        partner_organisation=laslust,
         fund=fund,
         entry=entry,
         organisation=farsta,
@@ -171,13 +233,104 @@ def build_world() -> World:
     )
 
 
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def _build_cases(people, fund, call, *, owner, co_owner, partner) -> dict:
+    """Farsta's cases in the published call, each with Skarpnäck as co-owner and Läslust as
+    partner: a draft sketch; a submitted one; three judged applicable at the meeting (where the
+    conflicted member takes no part), one with a submitted application (two versions and an
+    attachment), one with a draft application (and an attachment), one not applied for yet."""
+    applicant, admin = people["applicant"], people["fund_admin"]
+    today = timezone.localdate()
+    meeting = case_services.council_meeting_create(
+        actor=admin,
+        fund=fund,
+        held_on=today,
+        members=[people["council_member"], people["conflicted_member"]],
+    )
+
+    def sketch(title: str, *, submit: bool = False, applicable: bool = False):
+        created = case_services.idea_sketch_create(
+            actor=applicant,
+            call=call,
+            owner=owner,
+            co_owners=[co_owner],
+            partners=[partner],
+            **{**SKETCH_FIELDS, "title": title},
+        )
+        if submit or applicable:
+            case_services.idea_sketch_submit(actor=applicant, sketch=created)
+        if applicable:
+            case_services.applicability_decide(
+                actor=admin, sketch=created, meeting=meeting, outcome="applicable", reason="Bra."
+            )
+        created.refresh_from_db()
+        return created
+
+    def complete(application, **fields):
+        return case_services.application_update(
+            actor=applicant,
+            application=application,
+            co_owners=[co_owner],
+            partners=[partner],
+            rows=complete_rows(application, today.year),
+            planned_start=dt.date(today.year, 1, 1),
+            planned_end=dt.date(today.year, 12, 31),
+            amount_requested=3_000_000,
+            **{**COMPLETE_FIELDS, **fields},
+        )
+
+    draft_sketch = sketch(DRAFT_SKETCH)
+    submitted = sketch(SUBMITTED_SKETCH, submit=True)
+    applied = sketch(APPLIED_SKETCH, applicable=True)
+    draft_applied = sketch(DRAFT_APPLIED_SKETCH, applicable=True)
+    applicable = sketch(APPLICABLE_SKETCH, applicable=True)
+
+    application = case_services.application_create(actor=applicant, sketch=applied)
+    application = complete(application, title=APPLICATION)
+    attachment = case_services.application_attachment_add(
+        actor=applicant, application=application, title="Projektplan", uploaded=_pdf("plan.pdf")
+    )
+    case_services.application_submit(actor=applicant, application=application)
+    # Returned for revision and submitted again, so that there are two versions to compare.
+    case_services.application_request_revision(
+        actor=admin, application=application, message="Förtydliga utvärderingen."
+    )
+    application = complete(application, evaluator="FoU-enheten och en extern utvärderare")
+    case_services.application_submit(actor=applicant, application=application)
+    application.refresh_from_db()
+
+    draft_application = case_services.application_create(actor=applicant, sketch=draft_applied)
+    draft_application = complete(draft_application, title=DRAFT_APPLICATION)
+    draft_attachment = case_services.application_attachment_add(
+        actor=applicant,
+        application=draft_application,
+        title="Budgetunderlag",
+        uploaded=_pdf("budget.pdf"),
+    )
+    return {
+        "meeting": meeting,
+        "draft_sketch": draft_sketch,
+        "sketch": submitted,
+        "applicable_sketch": applicable,
+        "application": application,
+        "attachment": attachment,
+        "draft_application": draft_application,
+        "draft_attachment": draft_attachment,
+    }
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
     method: str
     path: Callable[[World], str]
     expected: tuple[int, ...]
-    html: bool = True  # False for machine endpoints (the browser tests skip them)
+    # False for machine endpoints, and for GETs that show no subject a page (all refused or
+    # redirected): the browser tests skip them.
+    html: bool = True
 
     def __post_init__(self):
         assert len(self.expected) == len(SUBJECTS), f"{self.name}: one status per subject"
@@ -187,21 +340,59 @@ def user_url(suffix=""):
     return lambda w: f"/users/{w.target.pk}/{suffix}"
 
 
-# Columns: anonymous, applicant, other_applicant, council_member, reviewer, fund_admin,
-#          city_director, delegate, board_secretary, auditor, no_role, deactivated
-ALL_200 = (200,) * 12
-LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302)
-ADMIN_WRITE = (302, 404, 404, 404, 404, 200, 404, 404, 404, 403, 404, 302)
-ADMIN_POST = (302, 404, 404, 404, 404, 302, 404, 404, 404, 403, 404, 302)
+# Columns: anonymous, applicant, other_applicant, co_owner, partner, conflicted_member,
+#          council_member, reviewer, fund_admin, city_director, delegate, board_secretary,
+#          auditor, no_role, deactivated
+ALL_200 = (200,) * 15
+LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302)
+ADMIN_WRITE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 403, 404, 302)
+ADMIN_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, 403, 404, 302)
 # Funds, the ledger and the register: fund administrators write; the city director, the delegate
 # and auditors read; a list refuses others with 403, an object hides itself with 404.
-FUND_LIST = (302, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
-FUND_READ = (302, 404, 404, 404, 404, 200, 200, 200, 404, 200, 404, 302)
-FUND_WRITE = (302, 404, 404, 404, 404, 200, 403, 403, 404, 403, 404, 302)
-ONLY_ADMIN = (302, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302)
-ONLY_ADMIN_POST = (302, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302)
-DRAFT_READ = (302, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 302)
-DRAFT_POST = (302, 404, 404, 404, 404, 302, 404, 404, 404, 404, 404, 302)
+FUND_LIST = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
+FUND_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 404, 200, 404, 302)
+FUND_WRITE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 404, 403, 404, 302)
+ONLY_ADMIN = (302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302)
+ONLY_ADMIN_POST = (302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302)
+DRAFT_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 302)
+DRAFT_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, 404, 404, 302)
+# Sketches and applications (BRIEF "Who sees what"). The owner's applicants write; the co-owner's
+# and the partner's people read, drafts too (the conflicted member reads as the co-owner's staff,
+# not as a council member); fund administrators read everything and write nothing of the case
+# but the council's decisions and revision requests; the city director, the delegate, auditors
+# and council members without a conflict read what has been submitted. Everyone else: 404.
+# Lists: anyone with an organisation or a reading role (the list shows what they may see).
+CASE_LIST = (302, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 403, 302)
+SKETCH_START = (302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302)
+DRAFT_CASE_READ = (302, 200, 404, 200, 200, 200, 404, 404, 200, 404, 404, 404, 404, 404, 302)
+CASE_READ = (302, 200, 404, 200, 200, 200, 200, 404, 200, 200, 200, 404, 200, 404, 302)
+DRAFT_CASE_WRITE = (302, 200, 404, 403, 403, 403, 404, 404, 403, 404, 404, 404, 404, 404, 302)
+DRAFT_CASE_DONE = (302, 302, 404, 403, 403, 403, 404, 404, 403, 404, 404, 404, 404, 404, 302)
+CASE_WRITE = (302, 200, 404, 403, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404, 302)
+CASE_DONE = (302, 302, 404, 403, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404, 302)
+CASE_MANAGE = (302, 403, 404, 403, 403, 403, 403, 404, 200, 403, 403, 404, 403, 404, 302)
+DRAFT_CASE_MANAGE = (302, 403, 404, 403, 403, 403, 404, 404, 200, 404, 404, 404, 404, 404, 302)
+NOBODY = (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302)
+# The council's meetings: recorded by fund administrators; read by those who read every
+# non-draft record: the city director (and delegate) and auditors (BRIEF "Who uses it").
+COUNCIL_READ = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
+
+
+def sketch_url(attribute: str, suffix: str = ""):
+    return lambda w: f"/sketches/{getattr(w, attribute).pk}/{suffix}"
+
+
+def application_url(attribute: str, suffix: str = ""):
+    return lambda w: f"/applications/{getattr(w, attribute).pk}/{suffix}"
+
+
+def attachment_url(attribute: str, suffix: str = ""):
+    def path(w):
+        attachment = getattr(w, attribute)
+        return f"/applications/{attachment.application_id}/attachments/{attachment.pk}/{suffix}"
+
+    return path
+
 
 MATRIX = [
     # --- site pages
@@ -209,22 +400,22 @@ MATRIX = [
     Row("accessibility", "GET", lambda w: "/accessibility/", ALL_200),
     Row("accessibility", "POST", lambda w: "/accessibility/", ALL_200),
     Row("privacy", "GET", lambda w: "/privacy/", ALL_200),
-    Row("set_language", "POST", lambda w: "/language/", (302,) * 12),
+    Row("set_language", "POST", lambda w: "/language/", (302,) * 15),
     Row("healthz", "GET", lambda w: "/healthz/", ALL_200, html=False),
     # --- accounts
     Row(
         "login",
         "GET",
         lambda w: "/accounts/login/",
-        (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200),
+        (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200),
     ),
     Row(
         "login",
         "POST",
         lambda w: "/accounts/login/",
-        (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200),
+        (200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 200),
     ),
-    Row("logout", "POST", lambda w: "/accounts/logout/", (302,) * 12),
+    Row("logout", "POST", lambda w: "/accounts/logout/", (302,) * 15),
     Row("account", "GET", lambda w: "/accounts/", LOGGED_IN_200),
     Row("password_change", "GET", lambda w: "/accounts/password/", LOGGED_IN_200),
     Row("password_change", "POST", lambda w: "/accounts/password/", LOGGED_IN_200),
@@ -249,7 +440,7 @@ MATRIX = [
         "session_keepalive",
         "POST",
         lambda w: "/accounts/session/keepalive/",
-        (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
+        (401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401),
         html=False,
     ),
     # --- users
@@ -257,25 +448,25 @@ MATRIX = [
         "users:list",
         "GET",
         lambda w: "/users/",
-        (302, 403, 403, 403, 403, 200, 403, 403, 403, 200, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200, 403, 302),
     ),
     Row(
         "users:invite",
         "GET",
         lambda w: "/users/invite/",
-        (302, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302),
     ),
     Row(
         "users:invite",
         "POST",
         lambda w: "/users/invite/",
-        (302, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302),
     ),
     Row(
         "users:detail",
         "GET",
         user_url(),
-        (302, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 302),
+        (302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 200, 404, 302),
     ),
     Row("users:edit", "GET", user_url("edit/"), ADMIN_WRITE),
     Row("users:edit", "POST", user_url("edit/"), ADMIN_WRITE),
@@ -414,32 +605,212 @@ MATRIX = [
         "delegations:list",
         "GET",
         lambda w: "/delegations/",
-        (302, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302),
     ),
     Row(
         "delegations:create",
         "GET",
         lambda w: "/delegations/new/",
-        (302, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 302),
     ),
     Row(
         "delegations:create",
         "POST",
         lambda w: "/delegations/new/",
-        (302, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 302),
     ),
     Row(
         "delegations:end",
         "GET",
         lambda w: f"/delegations/{w.delegation.pk}/end/",
-        (302, 404, 404, 404, 404, 403, 200, 403, 404, 403, 404, 302),
+        (302, 404, 404, 404, 404, 404, 404, 404, 403, 200, 403, 404, 403, 404, 302),
     ),
     Row(
         "delegations:end",
         "POST",
         lambda w: f"/delegations/{w.delegation.pk}/end/",
-        (302, 404, 404, 404, 404, 403, 200, 403, 404, 403, 404, 302),
+        (302, 404, 404, 404, 404, 404, 404, 404, 403, 200, 403, 404, 403, 404, 302),
     ),
+    # --- idea sketches
+    Row("sketches:list", "GET", lambda w: "/sketches/", CASE_LIST),
+    # A non-profit partner never owns a case; only applicants of a city organisation start one.
+    Row("sketches:create", "GET", lambda w: f"/sketches/new/?call={w.call.pk}", SKETCH_START),
+    Row("sketches:create", "POST", lambda w: f"/sketches/new/?call={w.call.pk}", SKETCH_START),
+    Row(
+        "sketches:create",
+        "GET",
+        lambda w: f"/sketches/new/?call={w.draft_call.pk}",
+        (302, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302),
+        html=False,
+    ),
+    Row("sketches:detail", "GET", sketch_url("draft_sketch"), DRAFT_CASE_READ),
+    Row("sketches:detail", "GET", sketch_url("sketch"), CASE_READ),
+    Row("sketches:edit", "GET", sketch_url("draft_sketch", "edit/"), DRAFT_CASE_WRITE),
+    Row("sketches:edit", "POST", sketch_url("draft_sketch", "edit/"), DRAFT_CASE_WRITE),
+    # Submitted: the owner is sent back to the sketch with a message.
+    Row("sketches:edit", "GET", sketch_url("sketch", "edit/"), CASE_DONE, html=False),
+    Row("sketches:edit", "POST", sketch_url("sketch", "edit/"), CASE_DONE),
+    Row("sketches:submit", "GET", sketch_url("draft_sketch", "submit/"), DRAFT_CASE_WRITE),
+    # The owner submits the (complete) draft: from then on it is a submitted sketch, which the
+    # council member, the city director, the delegate and auditors may read (403, not 404).
+    Row("sketches:submit", "POST", sketch_url("draft_sketch", "submit/"), CASE_DONE),
+    Row("sketches:submit", "GET", sketch_url("sketch", "submit/"), CASE_WRITE),
+    # Already submitted: the owner gets the page back with the refusal.
+    Row("sketches:submit", "POST", sketch_url("sketch", "submit/"), CASE_WRITE),
+    Row("sketches:receipt", "GET", sketch_url("sketch", "receipt/"), CASE_READ),
+    Row("sketches:receipt", "GET", sketch_url("draft_sketch", "receipt/"), NOBODY, html=False),
+    Row("sketches:withdraw", "GET", sketch_url("draft_sketch", "withdraw/"), DRAFT_CASE_WRITE),
+    # The reason is optional: the owner withdraws the draft (it stays hidden from readers).
+    Row("sketches:withdraw", "POST", sketch_url("draft_sketch", "withdraw/"), DRAFT_CASE_DONE),
+    Row("sketches:withdraw", "GET", sketch_url("sketch", "withdraw/"), CASE_WRITE),
+    Row("sketches:withdraw", "POST", sketch_url("sketch", "withdraw/"), CASE_DONE),
+    # The owner starts the application (then edits it); later subjects meet the started one.
+    Row("sketches:apply", "POST", sketch_url("applicable_sketch", "apply/"), CASE_DONE),
+    # Not applicable: the owner is sent back with a message.
+    Row("sketches:apply", "POST", sketch_url("draft_sketch", "apply/"), DRAFT_CASE_DONE),
+    # --- the council
+    Row("council:meetings", "GET", lambda w: "/council/meetings/", COUNCIL_READ),
+    Row("council:meeting_create", "GET", lambda w: "/council/meetings/new/", ONLY_ADMIN),
+    Row("council:meeting_create", "POST", lambda w: "/council/meetings/new/", ONLY_ADMIN),
+    Row("council:meeting", "GET", lambda w: f"/council/meetings/{w.meeting.pk}/", COUNCIL_READ),
+    Row(
+        "council:sketch_decide",
+        "GET",
+        lambda w: f"/council/meetings/{w.meeting.pk}/sketches/{w.sketch.pk}/",
+        ONLY_ADMIN,
+    ),
+    Row(
+        "council:sketch_decide",
+        "POST",
+        lambda w: f"/council/meetings/{w.meeting.pk}/sketches/{w.sketch.pk}/",
+        ONLY_ADMIN,
+    ),
+    Row(
+        "council:sketch_decide",
+        "GET",
+        lambda w: f"/council/meetings/{w.meeting.pk}/sketches/{w.draft_sketch.pk}/",
+        ONLY_ADMIN,
+    ),
+    # --- applications
+    Row("applications:list", "GET", lambda w: "/applications/", CASE_LIST),
+    Row("applications:detail", "GET", application_url("draft_application"), DRAFT_CASE_READ),
+    Row("applications:detail", "GET", application_url("application"), CASE_READ),
+    Row(
+        "applications:edit", "GET", application_url("draft_application", "edit/"), DRAFT_CASE_WRITE
+    ),
+    Row(
+        "applications:edit",
+        "POST",
+        application_url("draft_application", "edit/"),
+        DRAFT_CASE_WRITE,
+    ),
+    # Submitted: the owner is sent back to the application with a message.
+    Row("applications:edit", "GET", application_url("application", "edit/"), CASE_DONE, html=False),
+    Row("applications:edit", "POST", application_url("application", "edit/"), CASE_DONE),
+    Row(
+        "applications:submit",
+        "GET",
+        application_url("draft_application", "submit/"),
+        DRAFT_CASE_WRITE,
+    ),
+    # The owner submits the (complete) draft: from then on the readers of submitted cases may
+    # see it (403, not 404).
+    Row("applications:submit", "POST", application_url("draft_application", "submit/"), CASE_DONE),
+    Row("applications:submit", "GET", application_url("application", "submit/"), CASE_WRITE),
+    # Already submitted: the owner gets the page back with the refusal.
+    Row("applications:submit", "POST", application_url("application", "submit/"), CASE_WRITE),
+    Row("applications:version", "GET", application_url("application", "versions/1/"), CASE_READ),
+    Row(
+        "applications:version",
+        "GET",
+        application_url("draft_application", "versions/1/"),
+        NOBODY,
+        html=False,
+    ),
+    Row("applications:compare", "GET", application_url("application", "compare/"), CASE_READ),
+    # One version or none: those who may see the case are sent back to it.
+    Row(
+        "applications:compare",
+        "GET",
+        application_url("draft_application", "compare/"),
+        (302, 302, 404, 302, 302, 302, 404, 404, 302, 404, 404, 404, 404, 404, 302),
+        html=False,
+    ),
+    Row(
+        "applications:attachment_add",
+        "GET",
+        application_url("draft_application", "attachments/new/"),
+        DRAFT_CASE_WRITE,
+    ),
+    Row(
+        "applications:attachment_add",
+        "POST",
+        application_url("draft_application", "attachments/new/"),
+        DRAFT_CASE_WRITE,
+    ),
+    Row(
+        "applications:attachment_add",
+        "GET",
+        application_url("application", "attachments/new/"),
+        CASE_WRITE,
+    ),
+    Row(
+        "applications:attachment_add",
+        "POST",
+        application_url("application", "attachments/new/"),
+        CASE_WRITE,
+    ),
+    Row("applications:attachment", "GET", attachment_url("attachment"), CASE_READ, html=False),
+    Row(
+        "applications:attachment",
+        "GET",
+        attachment_url("draft_attachment"),
+        DRAFT_CASE_READ,
+        html=False,
+    ),
+    # The owner takes the file out of the draft (later subjects meet a removed attachment).
+    Row(
+        "applications:attachment_remove",
+        "POST",
+        attachment_url("draft_attachment", "remove/"),
+        DRAFT_CASE_DONE,
+    ),
+    # Submitted: nothing is removed; the owner is sent back with a message.
+    Row(
+        "applications:attachment_remove", "POST", attachment_url("attachment", "remove/"), CASE_DONE
+    ),
+    Row(
+        "applications:request_revision",
+        "GET",
+        application_url("application", "revision/"),
+        CASE_MANAGE,
+    ),
+    Row(
+        "applications:request_revision",
+        "POST",
+        application_url("application", "revision/"),
+        CASE_MANAGE,
+    ),
+    Row(
+        "applications:request_revision",
+        "GET",
+        application_url("draft_application", "revision/"),
+        DRAFT_CASE_MANAGE,
+    ),
+    Row(
+        "applications:withdraw",
+        "GET",
+        application_url("draft_application", "withdraw/"),
+        DRAFT_CASE_WRITE,
+    ),
+    Row(
+        "applications:withdraw",
+        "POST",
+        application_url("draft_application", "withdraw/"),
+        DRAFT_CASE_WRITE,
+    ),
+    Row("applications:withdraw", "GET", application_url("application", "withdraw/"), CASE_WRITE),
+    Row("applications:withdraw", "POST", application_url("application", "withdraw/"), CASE_WRITE),
 ]
 
 
@@ -464,6 +835,16 @@ def state() -> tuple:
         list(Fund.objects.order_by("pk").values_list("pk", "name", "started_on")),
         list(Call.objects.order_by("pk").values_list("pk", "state", "title")),
         list(CallDocument.objects.order_by("pk").values_list("pk", "withdrawn_at")),
+        list(IdeaSketch.objects.order_by("pk").values_list("pk", "state", "title")),
+        list(
+            Application.objects.order_by("pk").values_list(
+                "pk", "state", "current_version", "title"
+            )
+        ),
+        ApplicationVersion.objects.count(),
+        list(ApplicationAttachment.objects.order_by("pk").values_list("pk", "removed_at")),
+        ApplicabilityDecision.objects.count(),
+        CouncilMeeting.objects.count(),
     )
 
 
@@ -490,6 +871,68 @@ def test_access(client, row):
         if refused(response) and state() != before:
             mismatches.append(f"{subject}: refused ({response.status_code}) but changed data")
     assert not mismatches, f"{row.method} {path}:\n  " + "\n  ".join(mismatches)
+
+
+# The cases each subject may see (BRIEF "Who sees what"): the case's organisations and fund
+# administrators all of them, drafts too; the readers of submitted cases all but the drafts;
+# another applicant organisation nothing. (Subjects whose lists are refused see nothing either.)
+SUBMITTED_CASES = CASE_TITLES - {DRAFT_SKETCH, DRAFT_APPLICATION}
+CASES_SEEN = {
+    "applicant": CASE_TITLES,
+    "other_applicant": set(),
+    "co_owner": CASE_TITLES,
+    "partner": CASE_TITLES,
+    "conflicted_member": CASE_TITLES,
+    "council_member": SUBMITTED_CASES,
+    "reviewer": set(),
+    "fund_admin": CASE_TITLES,
+    "city_director": SUBMITTED_CASES,
+    "delegate": SUBMITTED_CASES,
+    "board_secretary": set(),
+    "auditor": SUBMITTED_CASES,
+    "no_role": set(),
+}
+
+
+@pytest.mark.django_db
+def test_pages_show_only_the_cases_one_may_see(client):
+    """The matrix checks statuses; a list or a page that answers 200 must not show a case the
+    subject may not see (a draft, another organisation's case), by title or by a link to it,
+    and the lists show all the cases they may."""
+    world = build_world()
+    sketches = {s.title: s.pk for s in IdeaSketch.objects.all()}
+    applications = {a.title: a.pk for a in Application.objects.all()}
+    mismatches = []
+    for subject, seen in CASES_SEEN.items():
+        client.force_login(world.people[subject])
+        hidden = CASE_TITLES - seen
+        hidden_links = {f'href="/sketches/{sketches[t]}/"' for t in hidden & SKETCH_TITLES} | {
+            f'href="/applications/{applications[t]}/"' for t in hidden & APPLICATION_TITLES
+        }
+        pages = {
+            "/": set(),
+            f"/calls/{world.call.pk}/": set(),
+            "/sketches/": seen & SKETCH_TITLES,
+            "/applications/": seen & APPLICATION_TITLES,
+        }
+        pages |= {f"/sketches/{sketches[title]}/": set() for title in seen & SKETCH_TITLES}
+        pages |= {
+            f"/applications/{applications[title]}/": set() for title in seen & APPLICATION_TITLES
+        }
+        for path, listed in pages.items():
+            response = client.get(path)
+            if response.status_code != 200:
+                continue  # the matrix says who is refused
+            text = response.content.decode()
+            shown = {title for title in CASE_TITLES if title in text}
+            if shown - seen:
+                mismatches.append(f"{subject} {path}: shows {sorted(shown - seen)}")
+            links = sorted(link for link in hidden_links if link in text)
+            if links:
+                mismatches.append(f"{subject} {path}: links to {links}")
+            if listed - shown:
+                mismatches.append(f"{subject} {path}: does not list {sorted(listed - shown)}")
+    assert not mismatches, "\n  ".join(["", *mismatches])
 
 
 def _url_names(patterns, namespace=""):

@@ -29,8 +29,13 @@ def _require_secretary(user):
         raise PermissionDenied
 
 
+def _require_reader(user):
+    if not access.can_read_council(user):
+        raise PermissionDenied
+
+
 def meeting_list(request):
-    _require_secretary(request.user)
+    _require_reader(request.user)
     meetings = (
         CouncilMeeting.objects.select_related("fund")
         .annotate(
@@ -44,7 +49,12 @@ def meeting_list(request):
     return render(
         request,
         "applications/meeting_list.html",
-        {"page": page, "query": query, "waiting": waiting},
+        {
+            "page": page,
+            "query": query,
+            "waiting": waiting,
+            "can_record": access.can_manage_cases(request.user),
+        },
     )
 
 
@@ -103,8 +113,11 @@ def meeting_create(request):
     )
 
 
-def _get_meeting(user, pk: int) -> CouncilMeeting:
-    _require_secretary(user)
+def _get_meeting(user, pk: int, *, write: bool = False) -> CouncilMeeting:
+    if write:
+        _require_secretary(user)
+    else:
+        _require_reader(user)
     meeting = CouncilMeeting.objects.select_related("fund", "created_by").filter(pk=pk).first()
     if meeting is None:
         raise Http404
@@ -129,6 +142,7 @@ def meeting_detail(request, pk: int):
             "members": meeting.members_present.order_by("full_name"),
             "waiting": waiting,
             "decisions": decisions,
+            "can_record": access.can_manage_cases(request.user),
         },
     )
 
@@ -136,7 +150,7 @@ def meeting_detail(request, pk: int):
 @keeps_form
 @idempotent
 def sketch_decide(request, pk: int, sketch_pk: int):
-    meeting = _get_meeting(request.user, pk)
+    meeting = _get_meeting(request.user, pk, write=True)
     sketch = access.get_sketch_for(request.user, sketch_pk)
     members = list(meeting.members_present.order_by("full_name"))
     in_conflict = organisation_conflicts(members, sketch.organisation_ids(), meeting.held_on)

@@ -133,7 +133,7 @@ def sketch_detail(request, pk: int):
             "taking_part", "conflicts__member"
         )
     )
-    application = Application.objects.filter(sketch=sketch).first()
+    application = Application.objects.visible_to(user).filter(sketch=sketch).first()
     followups = list(
         IdeaSketch.objects.visible_to(user).filter(previous=sketch).select_related("call")
     )

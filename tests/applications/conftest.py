@@ -44,9 +44,7 @@ def nonprofit(db):
 @pytest.fixture
 def council(db):
     """Three council members: one from the owner's side is added by tests that need him."""
-    other = factories.OrganisationFactory(
-        name="Arbetsmarknadsnämnden", kind="specialist_committee"
-    )
+    other = factories.OrganisationFactory(name="Arbetsmarknadsnämnden", kind="specialist_committee")
     return [
         factories.person(Role.COUNCIL_MEMBER, organisation=other, name=f"Ledamot {n}")
         for n in (1, 2, 3)
@@ -98,7 +96,15 @@ def applicable_sketch(sketch, applicant, fund_admin, meeting):
 def complete_rows(application, year: int) -> dict:
     owner = application.owner
     return {
-        "activities": [{"pk": None, "title": "Utbilda läsombud", "description": "", "starts_on": None, "ends_on": None}],
+        "activities": [
+            {
+                "pk": None,
+                "title": "Utbilda läsombud",
+                "description": "",
+                "starts_on": None,
+                "ends_on": None,
+            }
+        ],
         "milestones": [{"pk": None, "title": "Alla utbildade", "due_on": dt.date(year, 6, 1)}],
         "indicators": [
             {
@@ -111,7 +117,13 @@ def complete_rows(application, year: int) -> dict:
             }
         ],
         "savings": [
-            {"pk": None, "organisation": owner, "year": year + 3, "amount": 500_000, "assumptions": ""}
+            {
+                "pk": None,
+                "organisation": owner,
+                "year": year + 3,
+                "amount": 500_000,
+                "assumptions": "",
+            }
         ],
         "budget": [
             {
