@@ -30,8 +30,11 @@ from .models import (
     SavingsRow,
 )
 
+# The application's own fields, by section of the page: (key, title, field names). The
+# services, the edit form and the versions all take their field lists from here.
 FIELD_GROUPS = (
     (
+        "case",
         _("The case"),
         (
             "title",
@@ -46,12 +49,17 @@ FIELD_GROUPS = (
             "contact_phone",
         ),
     ),
-    (_("Implementation plan"), ("project_organisation", "steering_group", "risks")),
     (
+        "implementation",
+        _("Implementation plan"),
+        ("project_organisation", "steering_group", "risks"),
+    ),
+    (
+        "evaluation",
         _("Follow-up and evaluation plan"),
         ("evaluation_design", "evaluation_design_text", "evaluator"),
     ),
-    (_("Benefits-realisation plan"), ("benefits_assumptions",)),
+    ("benefits", _("Benefits-realisation plan"), ("benefits_assumptions",)),
 )
 
 
@@ -123,7 +131,9 @@ def snapshot(application: Application) -> dict:
     attachments removed from the draft are not part of it."""
     content = {
         "fields": {
-            name: _stored(application, name) for _group, names in FIELD_GROUPS for name in names
+            name: _stored(application, name)
+            for _key, _title, names in FIELD_GROUPS
+            for name in names
         },
         "owner": str(application.owner),
     }
@@ -212,7 +222,7 @@ def _label(model, name) -> str:
 def compare(old: dict, new: dict) -> Diff:
     """Every field and every row of two versions' content, old against new."""
     groups = []
-    for title, names in FIELD_GROUPS:
+    for _key, title, names in FIELD_GROUPS:
         cells = [
             Cell(
                 _label(Application, name),

@@ -15,12 +15,17 @@ from core.attention import DELEGATE, Attention
 from core.models import Delegation, Invitation, Membership, Role, RoleAssignment, User
 
 
-def fund_administrators(on: dt.date | None = None) -> QuerySet[User]:
+def people_with_role(role: str, on: dt.date | None = None) -> QuerySet[User]:
+    """Active people holding the role on the day (today by default)."""
     day = on or timezone.localdate()
     return User.objects.filter(
         is_active=True,
-        role_assignments__in=RoleAssignment.objects.active_on(day).filter(role=Role.FUND_ADMIN),
+        role_assignments__in=RoleAssignment.objects.active_on(day).filter(role=role),
     ).distinct()
+
+
+def fund_administrators(on: dt.date | None = None) -> QuerySet[User]:
+    return people_with_role(Role.FUND_ADMIN, on)
 
 
 def user_list(

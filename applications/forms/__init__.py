@@ -58,7 +58,9 @@ class CallForm(CrispyMixin, IdempotentMixin, forms.Form):
         return data
 
 
-class CallDocumentForm(CrispyMixin, IdempotentMixin, forms.Form):
+class DocumentForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """A file with a title: a call's guidance document, an application's attachment."""
+
     title = forms.CharField(
         label=_("Title"),
         max_length=200,

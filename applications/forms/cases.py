@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from applications import versions
 from applications.models import (
     ApplicabilityOutcome,
     CostType,
     EvaluationDesign,
     FundingSource,
 )
-from core.files import ALLOWED_LABEL
 from core.forms import CHOOSE, CrispyMixin, DateInput, FilterFormMixin, IdempotentMixin, date_field
 from core.models import Organisation, OrganisationKind
 from core.money import MoneyFormField
@@ -279,24 +278,11 @@ class ApplicationForm(CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         _refresh_organisations(self, exclude)
 
+    # The page's sections as the versions group the fields; co-owners and partners belong to
+    # "The case".
     SECTIONS = {
-        "case": (
-            "title",
-            "summary",
-            "problem_and_target_group",
-            "complements_ordinary_work",
-            "planned_start",
-            "planned_end",
-            "amount_requested",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "co_owners",
-            "partners",
-        ),
-        "implementation": ("project_organisation", "steering_group", "risks"),
-        "evaluation": ("evaluation_design", "evaluation_design_text", "evaluator"),
-        "benefits": ("benefits_assumptions",),
+        key: (*names, "co_owners", "partners") if key == "case" else names
+        for key, _title, names in versions.FIELD_GROUPS
     }
 
     @property
@@ -442,25 +428,6 @@ def row_formsets(data=None, *, initial: dict[str, list[dict]] | None = None, ext
             form_kwargs={"organisations": organisations},
         )
     return formsets
-
-
-class AttachmentForm(CrispyMixin, IdempotentMixin, forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to use the file name."),
-    )
-    file = forms.FileField(
-        label=_("File"), error_messages={"required": _("Choose a file to upload.")}
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("Allowed: %(types)s. At most %(limit)s MB.") % {
-            "types": ALLOWED_LABEL,
-            "limit": settings.FONDADMIN_MAX_UPLOAD_MB,
-        }
 
 
 class RevisionForm(CrispyMixin, IdempotentMixin, forms.Form):

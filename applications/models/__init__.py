@@ -6,12 +6,14 @@ from .applications import (
     ApplicationState,
     ApplicationVersion,
     BudgetRow,
+    BudgetTotals,
     CostType,
     EvaluationDesign,
     FundingSource,
     Indicator,
     Milestone,
     SavingsRow,
+    budget_totals,
 )
 from .calls import Call, CallDocument, CallState, DecisionRoute
 from .sketches import (
@@ -36,6 +38,7 @@ __all__ = [
     "ApplicationState",
     "ApplicationVersion",
     "BudgetRow",
+    "BudgetTotals",
     "Call",
     "CallDocument",
     "CallState",
@@ -53,4 +56,5 @@ __all__ = [
     "SavingsRow",
     "SketchParticipant",
     "SketchState",
+    "budget_totals",
 ]

@@ -7,6 +7,8 @@ draft is edited in place (its rows have history); every submission freezes a com
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,11 +20,11 @@ from simple_history.models import HistoricalRecords
 
 from core import access
 from core.files import stored_name
-from core.models import Organisation, RegistrationNumber, Role
+from core.models import Organisation, RegistrationNumber
 from core.money import MoneyField
 
 from .calls import Call
-from .sketches import IdeaSketch, ParticipantRole
+from .sketches import IdeaSketch, ParticipantRole, filter_visible, involving
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -57,33 +59,17 @@ class FundingSource(models.TextChoices):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """As for sketches: the case's organisations (drafts too), fund administrators; once
-        submitted, the city director (and delegate), auditors and council members not in
-        conflict (benefiting organisations count as a conflict too)."""
-        if access.has_role(user, Role.FUND_ADMIN):
-            return self
+        """As for sketches (``filter_visible``); organisations named in the benefits plan are
+        in conflict too."""
         own = access.organisation_ids_of(user)
-        mine = Q(owner_id__in=own) | Q(
-            Exists(
-                ApplicationParticipant.objects.filter(
-                    application=OuterRef("pk"), organisation_id__in=own
-                )
-            )
+        benefiting = SavingsRow.objects.filter(application=OuterRef("pk"), organisation_id__in=own)
+        return filter_visible(
+            self,
+            user,
+            involved=involving(own, ApplicationParticipant, "application"),
+            submitted=Q(current_version__gt=0),
+            conflict=Q(Exists(benefiting)),
         )
-        visible = mine if own else Q(pk__in=[])
-        submitted = Q(current_version__gt=0)
-        if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
-            access.active_delegation_for(user) is not None
-        ):
-            visible |= submitted
-        elif access.has_role(user, Role.COUNCIL_MEMBER):
-            benefiting = Q(
-                Exists(
-                    SavingsRow.objects.filter(application=OuterRef("pk"), organisation_id__in=own)
-                )
-            )
-            visible |= submitted & ~mine & ~benefiting
-        return self.filter(visible)
 
     def for_list(self):
         return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
@@ -352,6 +338,25 @@ class BudgetRow(_Row):
 
     def __str__(self) -> str:
         return f"{self.year} {self.recipient}"
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    by_source: list[tuple[str, int]]  # (label, amount) for every funding source, in order
+    fund: int  # the fund-financed part: what the amount requested must equal
+    total: int
+
+
+def budget_totals(rows) -> BudgetTotals:
+    """Totals of budget rows (a plan, not ledger money) per funding source."""
+    by_source = dict.fromkeys(FundingSource.values, 0)
+    for row in rows:
+        by_source[row.funding_source] += row.amount
+    return BudgetTotals(
+        by_source=[(FundingSource(source).label, amount) for source, amount in by_source.items()],
+        fund=by_source[FundingSource.FUND],
+        total=sum(by_source.values()),
+    )
 
 
 class ApplicationAttachment(models.Model):

@@ -47,34 +47,40 @@ def split_participants(participants) -> dict[str, list[Organisation]]:
     }
 
 
+def involving(own, participants, case_field: str) -> Q:
+    """Cases whose owner, or one of whose co-owners and partners (rows of ``participants``,
+    pointing at the case by ``case_field``), is among the organisations ``own``."""
+    rows = participants.objects.filter(**{case_field: OuterRef("pk")}, organisation_id__in=own)
+    return Q(owner_id__in=own) | Q(Exists(rows))
+
+
+def filter_visible(cases, user, *, involved: Q, submitted: Q, conflict: Q | None = None):
+    """Who sees what (BRIEF.md), for sketches and applications alike: fund administrators see
+    everything; the case's own organisations everything, drafts too; the city director (and
+    delegate) and auditors what has been submitted; council members what has been submitted
+    and does not involve them (``involved``, or ``conflict`` for further conflicts)."""
+    if access.has_role(user, Role.FUND_ADMIN):
+        return cases
+    visible = involved if access.organisation_ids_of(user) else Q(pk__in=[])
+    if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
+        access.active_delegation_for(user) is not None
+    ):
+        visible |= submitted
+    elif access.has_role(user, Role.COUNCIL_MEMBER):
+        free = submitted & ~involved
+        visible |= free & ~conflict if conflict is not None else free
+    return cases.filter(visible)
+
+
 class IdeaSketchQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Who sees what (BRIEF.md): the case's own organisations see everything, drafts too;
-        fund administrators everything; the city director (and delegate) and auditors what has
-        been submitted; council members what has been submitted and is not theirs (conflict)."""
-        if access.has_role(user, Role.FUND_ADMIN):
-            return self
         own = access.organisation_ids_of(user)
-        visible = Q(pk__in=[])
-        if own:
-            visible |= Q(
-                Exists(
-                    SketchParticipant.objects.filter(sketch=OuterRef("pk"), organisation_id__in=own)
-                )
-            ) | Q(owner_id__in=own)
-        submitted = Q(registration__isnull=False)
-        if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
-            access.active_delegation_for(user) is not None
-        ):
-            visible |= submitted
-        elif access.has_role(user, Role.COUNCIL_MEMBER):
-            conflict = Q(owner_id__in=own) | Q(
-                Exists(
-                    SketchParticipant.objects.filter(sketch=OuterRef("pk"), organisation_id__in=own)
-                )
-            )
-            visible |= submitted & ~conflict
-        return self.filter(visible)
+        return filter_visible(
+            self,
+            user,
+            involved=involving(own, SketchParticipant, "sketch"),
+            submitted=Q(registration__isnull=False),
+        )
 
     def for_list(self):
         return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")

@@ -19,12 +19,11 @@ from applications.models import (
     ApplicationState,
     ApplicationVersion,
     CallState,
-    FundingSource,
     IdeaSketch,
-    ParticipantRole,
     SketchState,
+    budget_totals,
 )
-from applications.services.sketches import _check_participants
+from applications.services.sketches import check_participants, set_participants
 from core.errors import DomainError
 from core.events import event_record, register_actions
 from core.files import check_upload
@@ -40,35 +39,12 @@ ALLOWED_TRANSITIONS = {
     A.WITHDRAWN: set(),
 }
 EDITABLE_STATES = {A.DRAFT, A.REVISION_REQUESTED}
-FIELDS = (
-    "title",
-    "summary",
-    "problem_and_target_group",
-    "complements_ordinary_work",
-    "planned_start",
-    "planned_end",
-    "amount_requested",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "project_organisation",
-    "steering_group",
-    "risks",
-    "evaluation_design",
-    "evaluation_design_text",
-    "evaluator",
-    "benefits_assumptions",
-)
+FIELDS = tuple(name for _key, _title, names in versions.FIELD_GROUPS for name in names)
 OPTIONAL_FIELDS = {"contact_phone"}
 # The tables edited with the draft, each with its editable columns.
-ROW_TABLES = {
-    "activities": ("title", "description", "starts_on", "ends_on"),
-    "milestones": ("title", "due_on"),
-    "indicators": ("name", "unit", "baseline", "target", "data_source"),
-    "savings": ("organisation", "year", "amount", "assumptions"),
-    "budget": ("year", "recipient", "cost_type", "funding_source", "amount", "note"),
-}
 REQUIRED_TABLES = ("activities", "milestones", "indicators", "savings", "budget")
+# The tables edited with the draft, each with its editable columns (as its versions store them).
+ROW_TABLES = {name: versions.TABLES_BY_NAME[name].columns for name in REQUIRED_TABLES}
 
 register_actions(
     {
@@ -164,24 +140,6 @@ def application_create(
     return application
 
 
-def _set_participants(application: Application, co_owners, partners) -> bool:
-    wanted = {o.pk: ParticipantRole.CO_OWNER for o in co_owners}
-    wanted.update({o.pk: ParticipantRole.PARTNER for o in partners})
-    current = {p.organisation_id: p for p in application.participants.all()}
-    changed = False
-    for organisation_id, participant in current.items():
-        if wanted.get(organisation_id) != participant.role:
-            participant.delete()
-            changed = True
-    for organisation_id, role in wanted.items():
-        if organisation_id not in current or current[organisation_id].role != role:
-            ApplicationParticipant.objects.create(
-                application=application, organisation_id=organisation_id, role=role
-            )
-            changed = True
-    return changed
-
-
 def _sync_rows(application: Application, name: str, rows: list[dict]) -> bool:
     """Make the table hold exactly ``rows``: rows with a ``pk`` of this application are
     updated, rows without one created, rows left out removed. Returns whether anything
@@ -231,7 +189,7 @@ def application_update(
     participants_given = co_owners is not None or partners is not None
     co_owners, partners = list(co_owners or ()), list(partners or ())
     if participants_given:
-        _check_participants(application.owner, co_owners, partners, timezone.localdate())
+        check_participants(application.owner, co_owners, partners, timezone.localdate())
     cleaned = {name: fields.get(name, getattr(application, name)) for name in FIELDS}
     for name, value in cleaned.items():
         if isinstance(value, str):
@@ -254,7 +212,7 @@ def application_update(
         application.save(update_fields=changed)
     # Stored as names and shown as labels, so the log reads in the viewer's language.
     labels = [f"applications.Application.{name}" for name in changed]
-    if participants_given and _set_participants(application, co_owners, partners):
+    if participants_given and set_participants(application, co_owners, partners):
         labels.append("applications.ApplicationParticipant")
     for name, table_rows in (rows or {}).items():
         if _sync_rows(application, name, table_rows):
@@ -264,12 +222,6 @@ def application_update(
             actor=actor, action="application.updated", target=application, data={"changed": labels}
         )
     return application
-
-
-def fund_financed_total(application: Application) -> int:
-    return sum(
-        row.amount for row in application.budget.all() if row.funding_source == FundingSource.FUND
-    )
 
 
 def problems_on_submit(application: Application) -> list[str]:
@@ -288,7 +240,8 @@ def problems_on_submit(application: Application) -> list[str]:
                 _("Add at least one row to: %(table)s.")
                 % {"table": str(versions.TABLES_BY_NAME[name].title).lower()}
             )
-    total = fund_financed_total(application)
+    budget = list(application.budget.select_related("recipient"))
+    total = budget_totals(budget).fund
     if application.amount_requested is not None and total != application.amount_requested:
         problems.append(
             _(
@@ -305,7 +258,6 @@ def problems_on_submit(application: Application) -> list[str]:
     allowed = {application.owner_id} | {
         p.organisation_id for p in participants if p.organisation.can_own_cases
     }
-    budget = list(application.budget.select_related("recipient"))
     strangers = sorted({row.recipient.name for row in budget if row.recipient_id not in allowed})
     if strangers:
         problems.append(

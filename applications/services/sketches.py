@@ -20,12 +20,12 @@ from applications.models import (
     DecisionConflict,
     IdeaSketch,
     ParticipantRole,
-    SketchParticipant,
     SketchState,
 )
 from core.errors import DomainError
 from core.events import event_record, register_actions, register_value_labels
-from core.models import Fund, Membership, Organisation, Role, RoleAssignment, User
+from core.models import Fund, Membership, Organisation, Role, User
+from core.selectors import people_with_role
 from core.services.registration import registration_number_allocate, registration_number_describe
 
 S = SketchState
@@ -90,7 +90,7 @@ def _lock(sketch: IdeaSketch) -> IdeaSketch:
     )
 
 
-def _check_participants(owner: Organisation, co_owners, partners, day: dt.date) -> None:
+def check_participants(owner: Organisation, co_owners, partners, day: dt.date) -> None:
     if not owner.can_own_cases:
         raise DomainError(
             _("%(name)s is a non-profit partner and cannot own a case. Name it as a partner.")
@@ -128,10 +128,13 @@ def _check_participants(owner: Organisation, co_owners, partners, day: dt.date) 
             )
 
 
-def _set_participants(sketch: IdeaSketch, co_owners, partners) -> bool:
+def set_participants(case, co_owners, partners) -> bool:
+    """Make a sketch's or an application's co-owners and partners exactly these. Returns
+    whether anything changed. (Participant rows of a case are replaced, not edited: their
+    history keeps the earlier ones.)"""
     wanted = {o.pk: ParticipantRole.CO_OWNER for o in co_owners}
     wanted.update({o.pk: ParticipantRole.PARTNER for o in partners})
-    current = {p.organisation_id: p for p in sketch.participants.all()}
+    current = {p.organisation_id: p for p in case.participants.all()}
     changed = False
     for organisation_id, participant in current.items():
         if wanted.get(organisation_id) != participant.role:
@@ -139,9 +142,7 @@ def _set_participants(sketch: IdeaSketch, co_owners, partners) -> bool:
             changed = True
     for organisation_id, role in wanted.items():
         if organisation_id not in current or current[organisation_id].role != role:
-            SketchParticipant.objects.create(
-                sketch=sketch, organisation_id=organisation_id, role=role
-            )
+            case.participants.create(organisation_id=organisation_id, role=role)
             changed = True
     return changed
 
@@ -180,7 +181,7 @@ def idea_sketch_create(
             _("The call %(title)s is not open for idea sketches.") % {"title": call.title},
             code="call_closed",
         )
-    _check_participants(owner, co_owners, partners, day)
+    check_participants(owner, co_owners, partners, day)
     if previous is not None and previous.state != S.NOT_APPLICABLE:
         raise DomainError(
             _("Only a sketch judged not applicable can be taken up in a new sketch."),
@@ -189,7 +190,7 @@ def idea_sketch_create(
     sketch = IdeaSketch.objects.create(
         call=call, owner=owner, previous=previous, created_by=actor, **_clean_fields(fields)
     )
-    _set_participants(sketch, co_owners, partners)
+    set_participants(sketch, co_owners, partners)
     event_record(actor=actor, action="sketch.created", target=sketch, to_state=sketch.state)
     return sketch
 
@@ -205,7 +206,7 @@ def idea_sketch_update(
             % {"state": sketch.get_state_display().lower()},
             code="not_editable",
         )
-    _check_participants(sketch.owner, co_owners, partners, timezone.localdate())
+    check_participants(sketch.owner, co_owners, partners, timezone.localdate())
     cleaned = _clean_fields(fields)
     changed = [name for name in FIELDS if getattr(sketch, name) != cleaned[name]]
     for name in changed:
@@ -213,7 +214,7 @@ def idea_sketch_update(
     if changed:
         sketch.save(update_fields=changed)
     labels = [f"applications.IdeaSketch.{name}" for name in changed]
-    if _set_participants(sketch, co_owners, partners):
+    if set_participants(sketch, co_owners, partners):
         labels.append("applications.SketchParticipant")
     if labels:
         event_record(actor=actor, action="sketch.updated", target=sketch, data={"changed": labels})
@@ -316,10 +317,7 @@ def idea_sketch_withdraw(*, actor: User, sketch: IdeaSketch, reason: str = "") -
 
 
 def council_members(on: dt.date):
-    return User.objects.filter(
-        is_active=True,
-        role_assignments__in=RoleAssignment.objects.active_on(on).filter(role=Role.COUNCIL_MEMBER),
-    ).distinct()
+    return people_with_role(Role.COUNCIL_MEMBER, on)
 
 
 @transaction.atomic

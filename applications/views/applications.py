@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, services, versions
+from applications.forms import DocumentForm
 from applications.forms.cases import (
     ROW_FORMS,
     ApplicationForm,
-    AttachmentForm,
     RevisionForm,
     SketchFilterForm,
     SubmitForm,
@@ -27,7 +27,7 @@ from applications.models import (
     ApplicationState,
     ApplicationVersion,
     Call,
-    FundingSource,
+    budget_totals,
 )
 from applications.models.sketches import split_participants
 from applications.services import applications as application_services
@@ -80,21 +80,6 @@ def _tables(application: Application) -> dict:
     }
 
 
-def _budget_summary(budget_rows) -> dict:
-    by_source = dict.fromkeys(FundingSource.values, 0)
-    by_year: dict[int, int] = {}
-    for row in budget_rows:
-        by_source[row.funding_source] += row.amount
-        if row.funding_source == FundingSource.FUND:
-            by_year[row.year] = by_year.get(row.year, 0) + row.amount
-    return {
-        "by_source": [(FundingSource(s).label, amount) for s, amount in by_source.items()],
-        "fund_by_year": sorted(by_year.items()),
-        "fund_total": by_source[FundingSource.FUND],
-        "total": sum(by_source.values()),
-    }
-
-
 def application_detail(request, pk: int):
     application = access.get_application_for(request.user, pk)
     user = request.user
@@ -120,7 +105,7 @@ def application_detail(request, pk: int):
             **split_participants(tables["participants"]),
             "savings": savings,
             "window": window,
-            "budget_summary": _budget_summary(tables["budget"]),
+            "budget_summary": budget_totals(tables["budget"]),
             "attachments": attachments,
             "versions": version_list,
             "events": events,
@@ -335,7 +320,7 @@ def version_compare(request, pk: int):
 @idempotent
 def attachment_add(request, pk: int):
     application = access.get_application_for(request.user, pk, write=True)
-    form = AttachmentForm(
+    form = DocumentForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, services
-from applications.forms import CallDocumentForm, CallForm
+from applications.forms import CallForm, DocumentForm
 from applications.models import Call, CallDocument
 from core.errors import DomainError
 from core.events import describe
@@ -199,7 +199,7 @@ def call_cancel(request, pk: int):
 @idempotent
 def call_document_add(request, pk: int):
     call = access.get_call_for(request.user, pk, write=True)
-    form = CallDocumentForm(
+    form = DocumentForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
