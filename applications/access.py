@@ -11,6 +11,10 @@ from applications.models import (
     Call,
     CallDocument,
     IdeaSketch,
+    Proposal,
+    ProposalItem,
+    ReviewAssignment,
+    ReviewKind,
 )
 from core import access
 from core.models import Role
@@ -122,3 +126,119 @@ def get_attachment_for(
         raise Http404
     attachment.application = application
     return attachment
+
+
+# --- Review, proposals and the board's decisions ---------------------------------------------
+
+
+def reads_everything(user) -> bool:
+    """Fund administrators, the city director (and delegate) and auditors: every submitted
+    case, every score and every proposal."""
+    return access.has_any_role(user, access.READ_ALL_ROLES) or (
+        access.active_delegation_for(user) is not None
+    )
+
+
+def can_review(user) -> bool:
+    """Has ever been assigned a review (the "My reviews" page)."""
+    return access.is_person(user) and (
+        access.has_any_role(user, {Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER})
+        or ReviewAssignment.objects.filter(reviewer_id=user.pk).exists()
+    )
+
+
+def get_review_for(user, pk: int, *, write: bool = False) -> Application:
+    """An application's review page: those who read everything, and its assigned reviewers
+    (write: fund administrators, who assign). Applicants never (404)."""
+    application = get_application_for(user, pk)
+    if not reads_everything(user) and not (
+        ReviewAssignment.objects.filter(application=application, reviewer_id=user.pk).exists()
+    ):
+        raise Http404
+    if write and not can_manage_cases(user):
+        raise PermissionDenied
+    return application
+
+
+def get_assignment_for(user, pk: int, *, write: bool = False) -> ReviewAssignment:
+    """The reviewer's own assignment (write: declare, score, write a statement). Fund
+    administrators read any."""
+    if not access.is_person(user):
+        raise Http404
+    assignment = (
+        ReviewAssignment.objects.select_related(
+            "application__call__fund", "application__registration", "application__owner", "reviewer"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    own = assignment.reviewer_id == user.pk
+    if not own and not can_manage_cases(user):
+        raise Http404
+    if write and not own:
+        raise PermissionDenied
+    return assignment
+
+
+def score_reader(user, application: Application, assignments):
+    """Who sees which scores (BRIEF.md "Who sees what"): those who read everything see all; a
+    reviewer sees their own, and the others' scores of a version once they have submitted
+    theirs on it; a reviewer who declared a conflict sees nothing more. ``assignments``: the
+    application's assignments with their scores loaded. Returns ``can_see(score)``."""
+    if reads_everything(user):
+        return lambda score: True
+    mine = [a for a in assignments if a.reviewer_id == user.pk]
+    if any(a.conflict_declared_at for a in mine):
+        own_ids = set()
+        scored_versions = set()
+    else:
+        own_ids = {a.pk for a in mine}
+        scored_versions = {
+            score.version for a in mine if a.kind == ReviewKind.COUNCIL for score in a.scores.all()
+        }
+    return lambda score: score.assignment_id in own_ids or score.version in scored_versions
+
+
+def can_read_proposals(user) -> bool:
+    return reads_everything(user) or access.has_role(user, Role.BOARD_SECRETARY)
+
+
+def can_approve_proposals(user) -> bool:
+    return access.city_director_capacity(user) is not None
+
+
+def can_record_board_decisions(user) -> bool:
+    return access.has_role(user, Role.BOARD_SECRETARY)
+
+
+def get_proposal_for(user, pk: int) -> Proposal:
+    if not can_read_proposals(user):
+        raise Http404
+    proposal = (
+        Proposal.objects.visible_to(user)
+        .select_related(
+            "call__fund", "approved_by", "approved_on_delegation__delegator", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def get_proposal_item_for(user, proposal_pk: int, pk: int, *, write: bool = False) -> ProposalItem:
+    proposal = get_proposal_for(user, proposal_pk)
+    item = (
+        ProposalItem.objects.select_related("application__registration", "application__owner")
+        .filter(proposal=proposal, pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if write and not can_record_board_decisions(user):
+        raise PermissionDenied
+    item.proposal = proposal
+    return item

@@ -79,6 +79,61 @@ NOTICES = {
         _("Application %(number)s withdrawn"),
         _("The applicant has withdrawn the application."),
     ),
+    "review_assigned": Notice(
+        _("Application %(number)s to review"),
+        _(
+            "You have been asked to review an application as %(assigned_as)s. Before you read and "
+            "review it, declare that you have no conflict of interest."
+        ),
+    ),
+    "review_conflict_declared": Notice(
+        _("Conflict of interest declared on application %(number)s"),
+        _(
+            "%(reviewer)s has declared a conflict of interest and is no longer assigned to the "
+            "application. Assign someone else if needed."
+        ),
+    ),
+    "review_new_version": Notice(
+        _("Application %(number)s: version %(version)s submitted"),
+        _(
+            "The applicant has submitted a revised version. Earlier scores and statements are "
+            "kept as outdated; the review page shows what changed."
+        ),
+    ),
+    "application_recommended": Notice(
+        _("Application %(number)s: the council's recommendation"),
+        _("The council has recommended: %(outcome)s. The reasons are below and on the case page."),
+    ),
+    "proposal_submitted": Notice(
+        _("Proposal to the board for %(call)s"),
+        _("A proposal to the board waits for the city director's approval."),
+    ),
+    "proposal_returned": Notice(
+        _("Proposal for %(call)s sent back"),
+        _("The city director has sent the proposal back. The message is below."),
+    ),
+    "proposal_approved": Notice(
+        _("Proposal for %(call)s approved"),
+        _(
+            "The city director has approved the proposal to the board. Record the board's "
+            "decision on each application when the board has met."
+        ),
+    ),
+    "application_granted": Notice(
+        _("Application %(number)s granted"),
+        _("The board has granted the application: %(amount)s. Conditions, if any, are below."),
+    ),
+    "application_rejected": Notice(
+        _("Application %(number)s rejected"),
+        _("The board has rejected the application."),
+    ),
+    "application_not_proposed": Notice(
+        _("Application %(number)s not proposed"),
+        _(
+            "The board's decisions on the call have been recorded. The application was not in "
+            "the city director's proposal; the reason is below."
+        ),
+    ),
 }
 
 
@@ -117,7 +172,7 @@ def notify(kind: str, *, case, url: str, people=(), emails=(), comment: str = ""
     notice = NOTICES[kind]
     if _muted.get():
         return
-    number = str(case.registration) if case.registration_id else ""
+    number = str(case.registration) if getattr(case, "registration_id", None) else ""
     data = {"number": number, **data}
     for address, language in _recipients(people, emails):
         with translation.override(language):
@@ -140,3 +195,18 @@ def sketch_url(sketch) -> str:
 
 def application_url(application) -> str:
     return reverse("applications:detail", args=[application.pk])
+
+
+def review_url(application) -> str:
+    return reverse("applications:review", args=[application.pk])
+
+
+def proposal_url(proposal) -> str:
+    return reverse("proposals:detail", args=[proposal.pk])
+
+
+def applicant_people(application) -> list:
+    """Who hears about an application's outcome: the one who last submitted it (and its
+    contact person, by address)."""
+    last = application.versions.select_related("submitted_by").order_by("-number").first()
+    return [last.submitted_by if last else application.created_by]

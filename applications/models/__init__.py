@@ -16,6 +16,27 @@ from .applications import (
     budget_totals,
 )
 from .calls import Call, CallDocument, CallState, DecisionRoute
+from .decisions import (
+    BoardDecision,
+    BoardDecisionYear,
+    BoardOutcome,
+    Proposal,
+    ProposalItem,
+    ProposalItemYear,
+    ProposalState,
+)
+from .reviews import (
+    GRANT_OUTCOMES,
+    CouncilRecommendation,
+    Criterion,
+    CriterionScore,
+    Outcome,
+    RecommendationYear,
+    ReviewAssignment,
+    ReviewKind,
+    ReviewStatement,
+    Score,
+)
 from .sketches import (
     ApplicabilityDecision,
     ApplicabilityOutcome,
@@ -29,6 +50,7 @@ from .sketches import (
 )
 
 __all__ = [
+    "GRANT_OUTCOMES",
     "Activity",
     "ApplicabilityDecision",
     "ApplicabilityOutcome",
@@ -37,6 +59,9 @@ __all__ = [
     "ApplicationParticipant",
     "ApplicationState",
     "ApplicationVersion",
+    "BoardDecision",
+    "BoardDecisionYear",
+    "BoardOutcome",
     "BudgetRow",
     "BudgetTotals",
     "Call",
@@ -45,6 +70,9 @@ __all__ = [
     "ConflictKind",
     "CostType",
     "CouncilMeeting",
+    "CouncilRecommendation",
+    "Criterion",
+    "CriterionScore",
     "DecisionConflict",
     "DecisionRoute",
     "EvaluationDesign",
@@ -52,8 +80,18 @@ __all__ = [
     "IdeaSketch",
     "Indicator",
     "Milestone",
+    "Outcome",
     "ParticipantRole",
+    "Proposal",
+    "ProposalItem",
+    "ProposalItemYear",
+    "ProposalState",
+    "RecommendationYear",
+    "ReviewAssignment",
+    "ReviewKind",
+    "ReviewStatement",
     "SavingsRow",
+    "Score",
     "SketchParticipant",
     "SketchState",
     "budget_totals",

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core import access
 from core.files import stored_name
-from core.models import Organisation, RegistrationNumber
+from core.models import Organisation, RegistrationNumber, Role
 from core.money import MoneyField
 
 from .calls import Call
@@ -34,6 +34,10 @@ class ApplicationState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     REVISION_REQUESTED = "revision_requested", _("Returned for revision")
     WITHDRAWN = "withdrawn", pgettext_lazy("case", "Withdrawn")
+    RECOMMENDED = "recommended", _("Recommended by the council")
+    GRANTED = "granted", _("Granted")
+    REJECTED = "rejected", _("Rejected")
+    NOT_PROPOSED = "not_proposed", _("Not proposed")
 
 
 class EvaluationDesign(models.TextChoices):
@@ -61,14 +65,24 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """As for sketches (``filter_visible``); organisations named in the benefits plan are
         in conflict too."""
+        from .reviews import ReviewAssignment, ReviewKind
+
         own = access.organisation_ids_of(user)
         benefiting = SavingsRow.objects.filter(application=OuterRef("pk"), organisation_id__in=own)
+        mine = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=user.pk)
+        declared = mine.filter(conflict_declared_at__isnull=False)
+        # Scientific reviewers see the applications they are assigned to, nothing else; the
+        # board secretary an application once it is in a proposal sent to the city director.
+        also = Q(Exists(mine.filter(kind=ReviewKind.SCIENTIFIC, removed_at__isnull=True)))
+        if access.has_role(user, Role.BOARD_SECRETARY):
+            also |= Q(proposal_item__proposal__submitted_at__isnull=False)
         return filter_visible(
             self,
             user,
             involved=involving(own, ApplicationParticipant, "application"),
             submitted=Q(current_version__gt=0),
-            conflict=Q(Exists(benefiting)),
+            conflict=Q(Exists(benefiting)) | Q(Exists(declared)),
+            also=also,
         )
 
     def for_list(self):
@@ -153,6 +167,9 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Closed without a board decision of its own: not in the city director's proposal.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_reason = models.TextField(_("reason"), blank=True)
 
     history = HistoricalRecords()
     objects = ApplicationQuerySet.as_manager()

@@ -54,14 +54,19 @@ def involving(own, participants, case_field: str) -> Q:
     return Q(owner_id__in=own) | Q(Exists(rows))
 
 
-def filter_visible(cases, user, *, involved: Q, submitted: Q, conflict: Q | None = None):
+def filter_visible(
+    cases, user, *, involved: Q, submitted: Q, conflict: Q | None = None, also: Q | None = None
+):
     """Who sees what (BRIEF.md), for sketches and applications alike: fund administrators see
     everything; the case's own organisations everything, drafts too; the city director (and
     delegate) and auditors what has been submitted; council members what has been submitted
-    and does not involve them (``involved``, or ``conflict`` for further conflicts)."""
+    and does not involve them (``involved``, or ``conflict`` for further conflicts); and
+    whoever ``also`` lets in (assigned reviewers, the board secretary)."""
     if access.has_role(user, Role.FUND_ADMIN):
         return cases
     visible = involved if access.organisation_ids_of(user) else Q(pk__in=[])
+    if also is not None:
+        visible |= also
     if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
         access.active_delegation_for(user) is not None
     ):

@@ -18,6 +18,23 @@ from .calls import (
     call_publish,
     call_update,
 )
+from .decisions import (
+    board_decision_record,
+    proposal_amounts_update,
+    proposal_approve,
+    proposal_create,
+    proposal_return,
+    proposal_submit,
+    proposal_update,
+)
+from .reviews import (
+    application_score,
+    recommendation_record,
+    review_assign,
+    review_declare,
+    review_statement_submit,
+    review_unassign,
+)
 from .sketches import (
     applicability_decide,
     council_meeting_create,
@@ -33,9 +50,11 @@ __all__ = [
     "application_attachment_remove",
     "application_create",
     "application_request_revision",
+    "application_score",
     "application_submit",
     "application_update",
     "application_withdraw",
+    "board_decision_record",
     "call_cancel",
     "call_create",
     "call_decide",
@@ -48,4 +67,15 @@ __all__ = [
     "idea_sketch_submit",
     "idea_sketch_update",
     "idea_sketch_withdraw",
+    "proposal_amounts_update",
+    "proposal_approve",
+    "proposal_create",
+    "proposal_return",
+    "proposal_submit",
+    "proposal_update",
+    "recommendation_record",
+    "review_assign",
+    "review_declare",
+    "review_statement_submit",
+    "review_unassign",
 ]

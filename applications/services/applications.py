@@ -20,6 +20,7 @@ from applications.models import (
     ApplicationVersion,
     CallState,
     IdeaSketch,
+    ReviewStatement,
     SketchState,
     budget_totals,
 )
@@ -32,10 +33,17 @@ from core.money import format_kr
 from core.services.registration import registration_number_describe
 
 A = ApplicationState
+# Recommended: the council's recommendation is recorded (and may be recorded again while the
+# proposal is with the administrators). Not proposed: closed when the board's decisions on the
+# call are recorded, for every application of the call that was not in the proposal.
 ALLOWED_TRANSITIONS = {
-    A.DRAFT: {A.SUBMITTED, A.WITHDRAWN},
-    A.SUBMITTED: {A.REVISION_REQUESTED, A.WITHDRAWN},
-    A.REVISION_REQUESTED: {A.SUBMITTED, A.WITHDRAWN},
+    A.DRAFT: {A.SUBMITTED, A.WITHDRAWN, A.NOT_PROPOSED},
+    A.SUBMITTED: {A.REVISION_REQUESTED, A.WITHDRAWN, A.RECOMMENDED, A.NOT_PROPOSED},
+    A.REVISION_REQUESTED: {A.SUBMITTED, A.WITHDRAWN, A.NOT_PROPOSED},
+    A.RECOMMENDED: {A.RECOMMENDED, A.GRANTED, A.REJECTED, A.NOT_PROPOSED},
+    A.GRANTED: set(),
+    A.REJECTED: set(),
+    A.NOT_PROPOSED: set(),
     A.WITHDRAWN: set(),
 }
 EDITABLE_STATES = {A.DRAFT, A.REVISION_REQUESTED}
@@ -341,23 +349,48 @@ def application_submit(
     notifications.notify_fund_administrators(
         "application_submitted", case=application, url=url, version=version.number
     )
+    if version.number > 1:
+        reviewers = [
+            assignment.reviewer
+            for assignment in application.assignments.active().select_related("reviewer")
+        ]
+        notifications.notify(
+            "review_new_version",
+            case=application,
+            url=notifications.review_url(application),
+            people=reviewers,
+            version=version.number,
+        )
     return version
 
 
 @transaction.atomic
 def application_request_revision(
-    *, actor: User, application: Application, message: str
+    *, actor: User, application: Application, message: str, statements=()
 ) -> Application:
-    """A fund administrator returns a submitted application to the applicant for revision."""
+    """A fund administrator returns a submitted application to the applicant for revision,
+    optionally with scientific statements attached (shown to the applicant without the
+    reviewers' names)."""
     application = _lock(application)
     _refuse_transition(application, A.REVISION_REQUESTED)
     message = (message or "").strip()
     if not message:
         raise DomainError(_("Say what the applicant should revise."), field="message")
+    statement_ids = [statement.pk for statement in statements]
+    attached = ReviewStatement.objects.filter(
+        pk__in=statement_ids, assignment__application=application
+    )
+    if len(attached) != len(set(statement_ids)):
+        raise DomainError(_("Attach only statements on this application."), field="statements")
     from_state = application.state
     application.state = A.REVISION_REQUESTED
     application.revision_message = message
     application.save(update_fields=["state", "revision_message"])
+    now = timezone.now()
+    for statement in attached:
+        if statement.shared_at is None:
+            statement.shared_at = now
+            statement.save(update_fields=["shared_at"])
     event_record(
         actor=actor,
         action="application.revision_requested",
@@ -365,6 +398,7 @@ def application_request_revision(
         from_state=from_state,
         to_state=application.state,
         comment=message,
+        data={"statements": len(attached)},
     )
     last = application.versions.select_related("submitted_by").order_by("-number").first()
     notifications.notify(

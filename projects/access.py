@@ -1,0 +1,16 @@
+"""Who may see projects."""
+
+from core import access
+from core.models import Role
+
+
+def can_list_projects(user) -> bool:
+    """Those who read every record, council members, the board secretary, and people of an
+    organisation (who see its projects)."""
+    return access.is_person(user) and (
+        access.has_any_role(
+            user, {*access.READ_ALL_ROLES, Role.COUNCIL_MEMBER, Role.BOARD_SECRETARY}
+        )
+        or access.active_delegation_for(user) is not None
+        or bool(access.organisations_of(user))
+    )
