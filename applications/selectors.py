@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applications.models import (
+    GRANT_OUTCOMES,
     Application,
     ApplicationState,
     Call,
     CallState,
     IdeaSketch,
+    Proposal,
+    ProposalState,
+    ReviewAssignment,
+    ReviewKind,
     SketchState,
 )
 from core import access
-from core.attention import Attention
+from core.attention import DELEGATE, Attention
 from core.models import Role
 
 
@@ -106,6 +112,7 @@ def attention_for(user) -> list[Attention]:
                     count=drafts,
                 )
             )
+        items += _admin_decisions()
         items += [
             Attention(
                 role=Role.FUND_ADMIN, title=_("Calls"), url=reverse("calls:list"), kind="link"
@@ -117,6 +124,140 @@ def attention_for(user) -> list[Attention]:
                 kind="link",
             ),
         ]
+    items += _review_tasks(user, roles)
+    capacity = access.city_director_capacity(user)
+    if capacity is not None:
+        role = Role.CITY_DIRECTOR if not capacity.on_delegation else DELEGATE
+        for proposal in Proposal.objects.filter(state=ProposalState.SUBMITTED).select_related(
+            "call"
+        ):
+            items.append(
+                Attention(
+                    role=role,
+                    title=_("Approve or send back the proposal for %(call)s")
+                    % {"call": proposal.call.title},
+                    url=reverse("proposals:detail", args=[proposal.pk]),
+                )
+            )
+    if Role.BOARD_SECRETARY in roles:
+        for proposal in (
+            Proposal.objects.filter(state=ProposalState.APPROVED)
+            .select_related("call")
+            .annotate(open=Count("items", filter=Q(items__decision__isnull=True)))
+        ):
+            items.append(
+                Attention(
+                    role=Role.BOARD_SECRETARY,
+                    title=_("Record the board's decisions on %(call)s")
+                    % {"call": proposal.call.title},
+                    url=reverse("proposals:detail", args=[proposal.pk]),
+                    detail=ngettext(
+                        "%(count)s decision left to record",
+                        "%(count)s decisions left to record",
+                        proposal.open,
+                    )
+                    % {"count": proposal.open},
+                    count=proposal.open,
+                )
+            )
+    return items
+
+
+REVIEW_STATES = (ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED)
+
+
+def _review_tasks(user, roles) -> list[Attention]:
+    """The reviewer's open assignments: declare, then score or write the statement."""
+    if not roles & {Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER}:
+        return []
+    assignments = (
+        ReviewAssignment.objects.active()
+        .for_reviewer(user)
+        .filter(
+            application__state__in=(ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED)
+        )
+        .select_related("application__registration")
+        .prefetch_related("scores", "statements")
+        .order_by("due_on", "assigned_at")
+    )
+    items = []
+    for assignment in assignments:
+        application = assignment.application
+        role = (
+            Role.COUNCIL_MEMBER
+            if assignment.kind == ReviewKind.COUNCIL
+            else Role.SCIENTIFIC_REVIEWER
+        )
+        done = (
+            assignment.scores.all()
+            if assignment.kind == ReviewKind.COUNCIL
+            else (assignment.statements.all())
+        )
+        if any(item.version == application.current_version for item in done):
+            continue
+        if assignment.kind == ReviewKind.COUNCIL and (
+            application.state != ApplicationState.SUBMITTED
+        ):
+            continue  # scored when the revision comes in
+        if assignment.declared_at is None:
+            text = _("Declare no conflict of interest, then review")
+        elif assignment.kind == ReviewKind.COUNCIL:
+            text = _("Score the application")
+        else:
+            text = _("Write your statement on the application")
+        items.append(
+            Attention(
+                role=role,
+                title=f"{text}: {application.title}",
+                url=reverse("reviews:assignment", args=[assignment.pk]),
+                detail=(
+                    _("%(number)s, version %(version)s, due %(date)s")
+                    % {
+                        "number": application.registration,
+                        "version": application.current_version,
+                        "date": assignment.due_on.isoformat(),
+                    }
+                    if assignment.due_on
+                    else _("%(number)s, version %(version)s")
+                    % {
+                        "number": application.registration,
+                        "version": application.current_version,
+                    }
+                ),
+            )
+        )
+    return items
+
+
+def _admin_decisions() -> list[Attention]:
+    """Proposals to prepare or rework."""
+    items = []
+    ready = (
+        Call.objects.filter(
+            proposal__isnull=True,
+            applications__state=ApplicationState.RECOMMENDED,
+            applications__recommendation__outcome__in=GRANT_OUTCOMES,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for call in ready:
+        items.append(
+            Attention(
+                role=Role.FUND_ADMIN,
+                title=_("Prepare the proposal to the board for %(call)s") % {"call": call.title},
+                url=reverse("proposals:list"),
+            )
+        )
+    for proposal in Proposal.objects.filter(state=ProposalState.RETURNED).select_related("call"):
+        items.append(
+            Attention(
+                role=Role.FUND_ADMIN,
+                title=_("The city director sent back the proposal for %(call)s")
+                % {"call": proposal.call.title},
+                url=reverse("proposals:detail", args=[proposal.pk]),
+            )
+        )
     return items
 
 

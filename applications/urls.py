@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applications, calls, council, sketches
+from applications.views import applications, calls, council, proposals, reviews, sketches
 
 app_name = "calls"
 
@@ -74,6 +74,44 @@ application_patterns = (
             name="request_revision",
         ),
         path("<int:pk>/withdraw/", applications.application_withdraw, name="withdraw"),
+        path("<int:pk>/review/", reviews.review_detail, name="review"),
+        path("<int:pk>/review/assign/", reviews.review_assign, name="review_assign"),
+        path(
+            "<int:pk>/review/assignments/<int:assignment_pk>/remove/",
+            reviews.review_unassign,
+            name="review_unassign",
+        ),
+        path("<int:pk>/recommendation/", reviews.recommendation_record, name="recommend"),
     ],
     "applications",
+)
+
+review_patterns = (
+    [
+        path("", reviews.assignment_list, name="list"),
+        path("<int:pk>/", reviews.assignment_detail, name="assignment"),
+        path("<int:pk>/declare/", reviews.assignment_declare, name="declare"),
+        path("<int:pk>/statement/", reviews.statement_submit, name="statement"),
+        path("<int:pk>/score/", reviews.score_submit, name="score"),
+    ],
+    "reviews",
+)
+
+proposal_patterns = (
+    [
+        path("", proposals.proposal_list, name="list"),
+        path("new/", proposals.proposal_create, name="create"),
+        path("<int:pk>/", proposals.proposal_detail, name="detail"),
+        path("<int:pk>/edit/", proposals.proposal_edit, name="edit"),
+        path("<int:pk>/submit/", proposals.proposal_submit, name="submit"),
+        path("<int:pk>/amounts/", proposals.proposal_amounts, name="amounts"),
+        path("<int:pk>/approve/", proposals.proposal_approve, name="approve"),
+        path("<int:pk>/return/", proposals.proposal_return, name="return"),
+        path(
+            "<int:pk>/items/<int:item_pk>/decision/",
+            proposals.board_decision_record,
+            name="decide",
+        ),
+    ],
+    "proposals",
 )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import access as case_access
 from core import access
+from projects.access import can_list_projects
 
 
 def site(request):
@@ -17,8 +18,14 @@ def site(request):
         if case_access.can_list_cases(user):
             nav.append((reverse("sketches:list"), _("Idea sketches"), "sketches"))
             nav.append((reverse("applications:list"), _("Applications"), "applications"))
+        if case_access.can_review(user):
+            nav.append((reverse("reviews:list"), _("My reviews"), "reviews"))
         if case_access.can_read_council(user):
             nav.append((reverse("council:meetings"), _("Council"), "council"))
+        if case_access.can_read_proposals(user):
+            nav.append((reverse("proposals:list"), _("Proposals"), "proposals"))
+        if can_list_projects(user):
+            nav.append((reverse("projects:list"), _("Projects"), "projects"))
         if access.can_read_funds(user):
             nav.append((reverse("funds:list"), _("Funds"), "funds"))
         if access.can_read_register(user):
@@ -26,9 +33,10 @@ def site(request):
         nav.append((reverse("organisations:list"), _("Organisations"), "organisations"))
         if access.can_read_users(user):
             nav.append((reverse("users:list"), _("Users"), "users"))
-        if access.can_read_delegations(user):
+        if access.can_manage_delegations(user) or access.active_delegation_for(user):
+            # Others who may read delegations (fund administrators, auditors) find them on
+            # the users page: one menu line at 1280 px.
             nav.append((reverse("delegations:list"), _("Delegations"), "delegations"))
-        nav.append((reverse("account"), _("My account"), "account"))
     match = getattr(request, "resolver_match", None)
     current = ""
     if match is not None:

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from applications.urls import application_patterns, council_patterns, sketch_patterns
+from applications.urls import (
+    application_patterns,
+    council_patterns,
+    proposal_patterns,
+    review_patterns,
+    sketch_patterns,
+)
 from fondadmin import views
 
 admin.site.site_header = "fondadmin"
@@ -18,5 +24,8 @@ urlpatterns = [
     path("sketches/", include(sketch_patterns)),
     path("council/", include(council_patterns)),
     path("applications/", include(application_patterns)),
+    path("reviews/", include(review_patterns)),
+    path("proposals/", include(proposal_patterns)),
+    path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -437,6 +437,20 @@ class RevisionForm(CrispyMixin, IdempotentMixin, forms.Form):
         error_messages={"required": _("Say what the applicant should revise.")},
     )
 
+    def __init__(self, *args, statements=(), **kwargs):
+        """``statements``: (pk, label) of the scientific statements that may be attached."""
+        super().__init__(*args, **kwargs)
+        if statements:
+            self.fields["statements"] = forms.TypedMultipleChoiceField(
+                label=_("Attach scientific statements"),
+                choices=list(statements),
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("The applicant sees them without the reviewers' names."),
+            )
+            self.relayout()
+
 
 class WithdrawForm(CrispyMixin, IdempotentMixin, forms.Form):
     reason = forms.CharField(

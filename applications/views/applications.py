@@ -26,7 +26,11 @@ from applications.models import (
     Application,
     ApplicationState,
     ApplicationVersion,
+    BoardDecision,
     Call,
+    CouncilRecommendation,
+    IdeaSketch,
+    ReviewStatement,
     budget_totals,
 )
 from applications.models.sketches import split_participants
@@ -96,10 +100,29 @@ def application_detail(request, pk: int):
     )
     events = [(event, describe(event)) for event in Event.objects.for_target(application)[:100]]
     allowed = application_services.ALLOWED_TRANSITIONS[state]
+    shared = list(
+        ReviewStatement.objects.filter(
+            assignment__application=application, shared_at__isnull=False
+        ).order_by("version", "submitted_at", "pk")
+    )
     return render(
         request,
         "applications/application_detail.html",
         {
+            "can_read_sketch": IdeaSketch.objects.visible_to(user)
+            .filter(pk=application.sketch_id)
+            .exists(),
+            "can_read_review": access.reads_everything(user)
+            or application.assignments.filter(reviewer_id=user.pk).exists(),
+            "recommendation": CouncilRecommendation.objects.filter(application=application)
+            .select_related("meeting")
+            .prefetch_related("years")
+            .first(),
+            "board_decision": BoardDecision.objects.filter(application=application)
+            .prefetch_related("years")
+            .first(),
+            # Shown to the applicant without the reviewers' names, numbered instead.
+            "shared_statements": list(enumerate(shared, start=1)),
             "application": application,
             **tables,
             **split_participants(tables["participants"]),
@@ -382,11 +405,30 @@ def application_request_revision(request, pk: int):
     application = access.get_application_for(request.user, pk)
     if not access.can_manage_cases(request.user):
         raise PermissionDenied
-    form = RevisionForm(bound_or_restored(request))
+    statements = list(
+        ReviewStatement.objects.filter(
+            assignment__application=application, version=application.current_version
+        ).order_by("submitted_at", "pk")
+    )
+    form = RevisionForm(
+        bound_or_restored(request),
+        statements=[
+            (
+                statement.pk,
+                _("Statement %(number)s on version %(version)s")
+                % {"number": number, "version": statement.version},
+            )
+            for number, statement in enumerate(statements, start=1)
+        ],
+    )
     if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data.get("statements") or [])
         try:
             services.application_request_revision(
-                actor=request.user, application=application, message=form.cleaned_data["message"]
+                actor=request.user,
+                application=application,
+                message=form.cleaned_data["message"],
+                statements=[s for s in statements if s.pk in chosen],
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -400,8 +442,9 @@ def application_request_revision(request, pk: int):
             "form": form,
             "title": _("Return %(title)s for revision") % {"title": application.title},
             "lead": _(
-                "The applicant is told by e-mail and sees your message. The submitted version "
-                "stays as it is; the revision becomes a new version."
+                "The applicant is told by e-mail and sees your message and the statements you "
+                "attach, without the reviewers' names. The submitted version stays as it is; "
+                "the revision becomes a new version."
             ),
             "button": _("Return for revision"),
             "back_href": reverse("applications:detail", args=[application.pk]),

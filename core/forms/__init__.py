@@ -48,6 +48,10 @@ class CrispyMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Lay out the fields the form has now (call again after adding fields)."""
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True

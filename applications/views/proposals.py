@@ -1,0 +1,335 @@
+"""The city director's proposal to the board for a call, and the board's decisions.
+
+Fund administrators prepare and send it; the city director (or the delegate, "på delegation")
+edits amounts, approves or sends it back; the board secretary records the board's decisions.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import access, services
+from applications.forms.reviews import (
+    AmountsForm,
+    BoardDecisionForm,
+    ConfirmForm,
+    MessageForm,
+    SummaryForm,
+)
+from applications.models import (
+    GRANT_OUTCOMES,
+    Application,
+    BoardDecision,
+    Call,
+    CouncilRecommendation,
+    Proposal,
+    ProposalItem,
+    ProposalState,
+)
+from applications.services.decisions import EDITABLE_STATES, committed_elsewhere
+from core.errors import DomainError
+from core.events import describe
+from core.forms import bound_or_restored
+from core.http import add_domain_error, idempotent, paginate
+from core.middleware import keeps_form
+from core.models import Event
+
+P = ProposalState
+
+
+def proposal_list(request):
+    if not access.can_read_proposals(request.user):
+        raise PermissionDenied
+    proposals = Proposal.objects.visible_to(request.user).for_list()
+    page, query = paginate(request, proposals, 50)
+    ready = []
+    if access.can_manage_cases(request.user):
+        # Calls whose council has recommended a grant and which have no proposal yet.
+        ready = list(
+            Call.objects.filter(
+                proposal__isnull=True,
+                applications__recommendation__outcome__in=GRANT_OUTCOMES,
+                applications__state="recommended",
+            )
+            .distinct()
+            .order_by("-application_deadline", "-pk")
+        )
+    return render(
+        request,
+        "applications/proposal_list.html",
+        {"page": page, "query": query, "ready": ready, "confirm": ConfirmForm()},
+    )
+
+
+@require_POST
+@idempotent
+def proposal_create(request):
+    if not access.can_manage_cases(request.user):
+        raise PermissionDenied
+    raw = request.POST.get("call", "")
+    call = Call.objects.filter(pk=raw if raw.isdigit() else 0).first()
+    if call is None:
+        raise Http404
+    try:
+        proposal = services.proposal_create(actor=request.user, call=call)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("proposals:list")
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+def _items(proposal: Proposal) -> list[ProposalItem]:
+    items = list(
+        proposal.items.select_related(
+            "application__registration", "application__owner", "recommendation__meeting"
+        ).prefetch_related(
+            "years",
+            Prefetch(
+                "decision",
+                queryset=BoardDecision.objects.select_related("recorded_by").prefetch_related(
+                    "years"
+                ),
+            ),
+        )
+    )
+    for item in items:
+        item.year_list = [row.year for row in item.years.all()]
+    return items
+
+
+def proposal_detail(request, pk: int):
+    proposal = access.get_proposal_for(request.user, pk)
+    user = request.user
+    items = _items(proposal)
+    total = sum(item.amount for item in items)
+    today = timezone.localdate()
+    position = proposal.call.fund.position(today)
+    elsewhere = committed_elsewhere(proposal)
+    # What the reader may see of the rest of the call, and never drafts.
+    others = list(
+        Application.objects.visible_to(user)
+        .filter(call=proposal.call, current_version__gt=0)
+        .exclude(pk__in=[item.application_id for item in items])
+        .select_related("registration", "owner")
+        .order_by("registration__year", "registration__sequence", "pk")
+    )
+    recommendations = {
+        r.application_id: r
+        for r in CouncilRecommendation.objects.filter(application__in=others).only(
+            "application_id", "outcome"
+        )
+    }
+    state = proposal.state
+    manage = access.can_manage_cases(user)
+    director = access.can_approve_proposals(user)
+    events = [(e, describe(e)) for e in Event.objects.for_target(proposal)[:100]]
+    return render(
+        request,
+        "applications/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "items": items,
+            "total": total,
+            "years": sorted({year for item in items for year in item.year_list}),
+            "position": position,
+            "elsewhere": elsewhere,
+            "left": position.available - elsewhere - total,
+            "others": [(a, recommendations.get(a.pk)) for a in others],
+            "events": events,
+            "can_edit": manage and state in EDITABLE_STATES,
+            "can_submit": manage and state in EDITABLE_STATES,
+            "can_decide_as_director": director and state == P.SUBMITTED,
+            "can_record": access.can_record_board_decisions(user) and state == P.APPROVED,
+            "confirm": ConfirmForm(),
+        },
+    )
+
+
+@keeps_form
+def proposal_edit(request, pk: int):
+    proposal = access.get_proposal_for(request.user, pk)
+    if not access.can_manage_cases(request.user):
+        raise PermissionDenied
+    form = SummaryForm(bound_or_restored(request), initial={"summary": proposal.summary})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update(
+                actor=request.user, proposal=proposal, summary=form.cleaned_data["summary"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The summary has been saved."))
+            return redirect("proposals:detail", pk=proposal.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("The council's summary"),
+            "lead": _("The summary opens the city director's proposal to the board."),
+            "button": _("Save"),
+            "back_href": reverse("proposals:detail", args=[proposal.pk]),
+            "back_label": str(proposal),
+        },
+    )
+
+
+def _act(request, pk: int, action, done: str, *, allowed) -> object:
+    """A confirmed POST on the proposal: call the service, show its refusal as a message."""
+    proposal = access.get_proposal_for(request.user, pk)
+    if not allowed(request.user):
+        raise PermissionDenied
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            action(actor=request.user, proposal=proposal)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@require_POST
+@idempotent
+def proposal_submit(request, pk: int):
+    return _act(
+        request,
+        pk,
+        services.proposal_submit,
+        _("The proposal has been sent to the city director."),
+        allowed=access.can_manage_cases,
+    )
+
+
+@require_POST
+@idempotent
+def proposal_approve(request, pk: int):
+    return _act(
+        request,
+        pk,
+        services.proposal_approve,
+        _("The proposal has been approved. The board secretary records the board's decisions."),
+        allowed=access.can_approve_proposals,
+    )
+
+
+@keeps_form
+def proposal_amounts(request, pk: int):
+    proposal = access.get_proposal_for(request.user, pk)
+    if not access.can_approve_proposals(request.user):
+        raise PermissionDenied
+    items = _items(proposal)
+    initial = {
+        f"item_{item.pk}_{row.year}": row.amount for item in items for row in item.years.all()
+    }
+    form = AmountsForm(bound_or_restored(request), items=items, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_amounts_update(
+                actor=request.user, proposal=proposal, amounts=form.amounts()
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The amounts have been saved."))
+            return redirect("proposals:detail", pk=proposal.pk)
+    return render(
+        request,
+        "applications/proposal_amounts.html",
+        {"form": form, "proposal": proposal, "editable": proposal.state == P.SUBMITTED},
+    )
+
+
+@keeps_form
+def proposal_return(request, pk: int):
+    proposal = access.get_proposal_for(request.user, pk)
+    if not access.can_approve_proposals(request.user):
+        raise PermissionDenied
+    form = MessageForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_return(
+                actor=request.user, proposal=proposal, message=form.cleaned_data["message"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The proposal has been sent back to the administrators."))
+            return redirect("proposals:detail", pk=proposal.pk)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Send the proposal back"),
+            "lead": _(
+                "The fund administrators are told and may change the recommendations; the "
+                "proposal is built again from them when it is sent to you again."
+            ),
+            "button": _("Send back"),
+            "back_href": reverse("proposals:detail", args=[proposal.pk]),
+            "back_label": str(proposal),
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def board_decision_record(request, pk: int, item_pk: int):
+    item = access.get_proposal_item_for(request.user, pk, item_pk, write=True)
+    proposal = item.proposal
+    existing = BoardDecision.objects.filter(item=item).first()
+    if existing is not None:
+        messages.info(
+            request,
+            _("The board's decision on %(number)s has already been recorded.")
+            % {"number": item.application.registration},
+        )
+        return redirect("proposals:detail", pk=proposal.pk)
+    years = [row.year for row in item.years.all()]
+    form = BoardDecisionForm(bound_or_restored(request), years=years)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_decision_record(
+                actor=request.user,
+                item=item,
+                meeting_date=form.cleaned_data["meeting_date"],
+                paragraph=form.cleaned_data["paragraph"],
+                board_reference=form.cleaned_data["board_reference"],
+                outcome=form.cleaned_data["outcome"],
+                years=form.amounts(),
+                amount=form.cleaned_data["amount"],
+                conditions=form.cleaned_data["conditions"],
+            )
+        except DomainError as error:
+            if error.field == "years":
+                form.add_error(None, error.message)
+            else:
+                add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The board's decision on %(number)s has been recorded and the applicant told.")
+                % {"number": item.application.registration},
+            )
+            return redirect("proposals:detail", pk=proposal.pk)
+    return render(
+        request,
+        "applications/board_decision_form.html",
+        {
+            "form": form,
+            "item": item,
+            "proposal": proposal,
+            "proposed_years": list(item.years.all()),
+        },
+    )
