@@ -1,7 +1,10 @@
 """Demo calls: the five rounds of 2016-2018 and the 2019 round decided within the four-month
 report T2 (seeds/003), one open call and one draft for today's demo. The seeds give the number
 of rounds, not their dates or budgets: those are demo figures, and the texts say so.
-Idempotent: a call that exists (by title) is left as it is."""
+Each historic round is reviewed and decided by the board (applications.demo_cases): thirteen
+grants, 229.2 MSEK in the fund's ledger, and a project each.
+Idempotent: a call that exists (by title) is left as it is; its cases and decisions are
+added only where they are missing."""
 
 from __future__ import annotations
 
@@ -72,6 +75,10 @@ def load(*, today: dt.date | None = None) -> list[Call]:
         call.refresh_from_db()
         if call.state == CallState.PUBLISHED:
             demo_cases.load_historic(admin, call, index)
+        # Review, proposal and the board's decisions; the last decision closes the call.
+        demo_cases.decide_historic(admin, call, index, today)
+        call.refresh_from_db()
+        if call.state == CallState.PUBLISHED:
             services.call_decide(
                 actor=admin, call=call, at=_at(application + dt.timedelta(days=120))
             )

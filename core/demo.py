@@ -118,6 +118,13 @@ PEOPLE = [
         "Avdelningschef, utbildningsförvaltningen",
     ),
     DemoPerson(
+        "maria.lund",
+        "Maria Lund",
+        (Role.COUNCIL_MEMBER,),
+        "Östermalm",
+        "Avdelningschef, Östermalms stadsdelsförvaltning",
+    ),
+    DemoPerson(
         "lars.nystrom",
         "Lars Nyström",
         (Role.SCIENTIFIC_REVIEWER,),
@@ -141,6 +148,7 @@ FUND_STARTED = dt.date(2015, 6, 15)
 INJECTION_AMOUNT = 300_000_000
 INJECTION_REFERENCE = "KF 2015-06-15, årsredovisning 2014 (demodatum)"
 DIRECTOR = "malin.ek"
+BOARD_SECRETARY = "per.holm"
 
 
 def _organisations() -> dict[str, Organisation]:

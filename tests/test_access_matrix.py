@@ -2,15 +2,26 @@
 
 Each row states the expected HTTP status for every subject, in the column order of SUBJECTS
 (no wildcards). A URL pattern that is neither in the matrix nor in EXCLUDED (with its reason)
-fails ``test_every_url_is_in_the_matrix``. POSTs send an empty form: a permitted subject gets
-the form back with errors (200) or a redirect, and nothing is changed by a refused one.
+fails ``test_every_url_is_in_the_matrix``. POSTs send an empty form (a row's ``data`` only
+where the URL names no object and the form must say which, as ``proposals:create``'s call): a
+permitted subject gets the form back with errors (200) or a redirect, and nothing is changed by a
+refused one. A confirmation form (send, approve) has no fields: its empty POST acts.
 
 The world is built once per row, not per subject: a POST that succeeds for one subject changes
 what the subjects after it in the same row see (those rows say so). The cases belong to Farsta
 (the "applicant" subject's organisation) with a city co-owner and a non-profit partner; the
-"conflicted_member" is a council member who works for the co-owner. Later issues add subjects
-(assigned reviewer, benefiting organisation, board secretary with a proposal...) with the
-objects that make them, and rows for their URLs.
+"conflicted_member" is a council member who works for the co-owner (not assignable: he takes
+no part in the review and reads the case as the co-owner's staff).
+
+The review and the decisions (BRIEF "Who sees what", "Conflict of interest"): the submitted
+application has the "council_member" (of another organisation) assigned as council member and
+the "reviewer" as scientific reviewer, both declared free of conflict, neither has scored or
+written yet. Farsta's other applications, each scored by a council member who is no subject and
+recommended for a grant: one in the same call, in the proposal sent to the city director (the
+board secretary reads it); two in another call, in a proposal the city director approved, where
+the board granted one (its project) and has still to decide the other; one in a third call, in
+a proposal still being prepared (the board secretary does not see it). Later issues add subjects
+(benefiting organisation...) with the objects that make them, and rows for their URLs.
 """
 
 from __future__ import annotations
@@ -31,10 +42,17 @@ from applications.models import (
     Application,
     ApplicationAttachment,
     ApplicationVersion,
+    BoardDecision,
     Call,
     CallDocument,
     CouncilMeeting,
+    CouncilRecommendation,
     IdeaSketch,
+    Proposal,
+    ProposalItem,
+    ReviewAssignment,
+    ReviewStatement,
+    Score,
 )
 from applications.services import calls as call_services
 from core import services
@@ -54,8 +72,19 @@ from core.models import (
     User,
 )
 from core.services.people import _token_hash
+from projects.models import Project
 from tests import factories
-from tests.applications.conftest import COMPLETE_FIELDS, SKETCH_FIELDS, complete_rows
+from tests.applications.conftest import (
+    COMPLETE_FIELDS,
+    SKETCH_FIELDS,
+    assign,
+    complete_rows,
+    criteria,
+    declare,
+    inject,
+    recommend,
+    score,
+)
 
 SUBJECTS = (
     "anonymous",
@@ -99,6 +128,17 @@ SKETCH_TITLES = {
 }
 APPLICATION_TITLES = {APPLICATION, DRAFT_APPLICATION}
 CASE_TITLES = SKETCH_TITLES | APPLICATION_TITLES
+# Farsta's applications in proposals to the board (their own sketches are "Skiss <title>").
+PROPOSED = "Ansökan Bäver"
+UNDECIDED = "Ansökan Mård"
+GRANTED = "Ansökan Varg"
+IN_PREPARATION = "Ansökan Älg"
+
+# Who reviews, and what a score says: never shown to an applicant (BRIEF "Who sees what").
+COUNCIL_MEMBER_NAME = "Rut Rådslid"
+REVIEWER_NAME = "Vera Vetenskapsdotter"
+SCORER_NAME = "Sture Poängsson"
+SCORE_COMMENT = "Poängkommentar Järv"
 
 
 @dataclass
@@ -127,6 +167,15 @@ class World:
     attachment: object = None
     draft_application: object = None
     draft_attachment: object = None
+    scorer: object = None
+    council_assignment: object = None
+    reviewer_assignment: object = None
+    proposal: object = None
+    draft_proposal: object = None
+    approved_proposal: object = None
+    undecided_item: object = None
+    decided_item: object = None
+    project: object = None
 
 
 def build_world() -> World:
@@ -148,8 +197,10 @@ def build_world() -> World:
         "co_owner": factories.person(Role.APPLICANT, organisation=skarpnack),
         "partner": factories.person(Role.APPLICANT, organisation=laslust),
         "conflicted_member": factories.person(Role.COUNCIL_MEMBER, organisation=skarpnack),
-        "council_member": factories.person(Role.COUNCIL_MEMBER, organisation=social),
-        "reviewer": factories.person(Role.SCIENTIFIC_REVIEWER),
+        "council_member": factories.person(
+            Role.COUNCIL_MEMBER, organisation=social, name=COUNCIL_MEMBER_NAME
+        ),
+        "reviewer": factories.person(Role.SCIENTIFIC_REVIEWER, name=REVIEWER_NAME),
         "fund_admin": factories.person(Role.FUND_ADMIN),
         "city_director": director,
         "delegate": delegate,
@@ -207,9 +258,14 @@ def build_world() -> World:
         size=9,
     )
     document.file.save("riktlinjer.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    cases = _build_cases(people, fund, call, owner=farsta, co_owner=skarpnack, partner=laslust)
+    orgs = {"owner": farsta, "co_owner": skarpnack, "partner": laslust}
+    cases = _build_cases(people, fund, call, **orgs)
+    decisions = _build_review_and_decisions(
+        people, fund, call, cases["meeting"], cases["application"], call_fields, **orgs
+    )
     return World(
         **cases,
+        **decisions,
         co_owner_organisation=skarpnack,
         partner_organisation=laslust,
         fund=fund,
@@ -322,6 +378,112 @@ def _build_cases(people, fund, call, *, owner, co_owner, partner) -> dict:
     }
 
 
+def _recommended(people, scorer, call, meeting, title, *, owner, co_owner, partner):
+    """A submitted application of ``owner`` (with the co-owner and the partner) in ``call``,
+    scored by ``scorer`` and recommended for a grant of the 3 000 000 kr applied for."""
+    applicant, admin = people["applicant"], people["fund_admin"]
+    year = timezone.localdate().year
+    sketch = case_services.idea_sketch_create(
+        actor=applicant,
+        call=call,
+        owner=owner,
+        co_owners=[co_owner],
+        partners=[partner],
+        **{**SKETCH_FIELDS, "title": title.replace("Ansökan", "Skiss")},
+    )
+    case_services.idea_sketch_submit(actor=applicant, sketch=sketch)
+    case_services.applicability_decide(
+        actor=admin, sketch=sketch, meeting=meeting, outcome="applicable", reason="Bra."
+    )
+    sketch.refresh_from_db()
+    application = case_services.application_create(actor=applicant, sketch=sketch)
+    application = case_services.application_update(
+        actor=applicant,
+        application=application,
+        co_owners=[co_owner],
+        partners=[partner],
+        rows=complete_rows(application, year),
+        planned_start=dt.date(year, 1, 1),
+        planned_end=dt.date(year, 12, 31),
+        amount_requested=3_000_000,
+        **{**COMPLETE_FIELDS, "title": title},
+    )
+    case_services.application_submit(actor=applicant, application=application)
+    application.refresh_from_db()
+    assignment = declare(assign(application, admin, scorer))
+    score(assignment, comment=SCORE_COMMENT, criteria=criteria(comment=SCORE_COMMENT))
+    recommend(application, admin, meeting)
+    application.refresh_from_db()
+    return application
+
+
+def _proposal(admin, call, *, summary: str = "Rådet föreslår.", submit: bool = True):
+    proposal = case_services.proposal_create(actor=admin, call=call)
+    if summary:
+        proposal = case_services.proposal_update(actor=admin, proposal=proposal, summary=summary)
+    if submit:
+        proposal = case_services.proposal_submit(actor=admin, proposal=proposal)
+    return proposal
+
+
+def _build_review_and_decisions(people, fund, call, meeting, application, call_fields, **orgs):
+    """The review of the submitted application, and Farsta's other applications in proposals
+    to the board (see the module's docstring)."""
+    admin, today = people["fund_admin"], timezone.localdate()
+    council_assignment = declare(assign(application, admin, people["council_member"]))
+    reviewer_assignment = declare(assign(application, admin, people["reviewer"], kind="scientific"))
+    scorer = factories.person(Role.COUNCIL_MEMBER, name=SCORER_NAME)
+
+    def published(title: str):
+        created = call_services.call_create(
+            actor=admin,
+            title=title,
+            idea_sketch_deadline=today + dt.timedelta(days=10),
+            application_deadline=today + dt.timedelta(days=20),
+            **call_fields,
+        )
+        return call_services.call_publish(actor=admin, call=created)
+
+    def recommended(title: str, in_call):
+        return _recommended(people, scorer, in_call, meeting, title, **orgs)
+
+    # Enough money for every proposal (the grant, and the city director's approval in a row).
+    inject(fund, admin, 20_000_000)
+    recommended(PROPOSED, call)
+    proposal = _proposal(admin, call)
+
+    decided_call = published("Den beslutade")
+    undecided = recommended(UNDECIDED, decided_call)
+    granted = recommended(GRANTED, decided_call)
+    approved = _proposal(admin, decided_call)
+    approved = case_services.proposal_approve(actor=people["city_director"], proposal=approved)
+    decided_item = approved.items.get(application=granted)
+    decision = case_services.board_decision_record(
+        actor=people["board_secretary"],
+        item=decided_item,
+        meeting_date=today,
+        paragraph="7",
+        board_reference=f"KS {today.year}/77",
+        outcome="granted",
+    )
+
+    # No summary yet: a fund administrator's send is refused and it stays in preparation.
+    preparing_call = published("Den förberedda")
+    recommended(IN_PREPARATION, preparing_call)
+    draft_proposal = _proposal(admin, preparing_call, summary="", submit=False)
+    return {
+        "scorer": scorer,
+        "council_assignment": council_assignment,
+        "reviewer_assignment": reviewer_assignment,
+        "proposal": proposal,
+        "draft_proposal": draft_proposal,
+        "approved_proposal": approved,
+        "undecided_item": approved.items.get(application=undecided),
+        "decided_item": decided_item,
+        "project": Project.objects.get(board_decision=decision),
+    }
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -331,6 +493,8 @@ class Row:
     # False for machine endpoints, and for GETs that show no subject a page (all refused or
     # redirected): the browser tests skip them.
     html: bool = True
+    # What a POST sends instead of an empty form (see the module's docstring).
+    data: Callable[[World], dict] | None = None
 
     def __post_init__(self):
         assert len(self.expected) == len(SUBJECTS), f"{self.name}: one status per subject"
@@ -370,12 +534,53 @@ DRAFT_CASE_WRITE = (302, 200, 404, 403, 403, 403, 404, 404, 403, 404, 404, 404, 
 DRAFT_CASE_DONE = (302, 302, 404, 403, 403, 403, 404, 404, 403, 404, 404, 404, 404, 404, 302)
 CASE_WRITE = (302, 200, 404, 403, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404, 302)
 CASE_DONE = (302, 302, 404, 403, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404, 302)
-CASE_MANAGE = (302, 403, 404, 403, 403, 403, 403, 404, 200, 403, 403, 404, 403, 404, 302)
 DRAFT_CASE_MANAGE = (302, 403, 404, 403, 403, 403, 404, 404, 200, 404, 404, 404, 404, 404, 302)
 NOBODY = (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302)
+# The submitted application has the "reviewer" assigned as its scientific reviewer, who reads it
+# (and may not change it: 403) as those who read submitted cases do.
+APPLICATION_READ = (302, 200, 404, 200, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404, 302)
+APPLICATION_WRITE = (302, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 404, 302)
+APPLICATION_DONE = (302, 302, 404, 403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 404, 302)
+APPLICATION_MANAGE = (302, 403, 404, 403, 403, 403, 403, 403, 200, 403, 403, 404, 403, 404, 302)
 # The council's meetings: recorded by fund administrators; read by those who read every
 # non-draft record: the city director (and delegate) and auditors (BRIEF "Who uses it").
 COUNCIL_READ = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
+# The review (BRIEF "Who sees what", "Conflict of interest"): applicants never reach it, not even
+# the owner's; those who read everything and the application's assigned reviewers read it; the
+# conflicted member (not assigned) does not. Fund administrators assign and record the
+# council's recommendation; the others who may read get 403.
+REVIEW_READ = (302, 404, 404, 404, 404, 404, 200, 200, 200, 200, 200, 404, 200, 404, 302)
+REVIEW_MANAGE = (302, 404, 404, 404, 404, 404, 403, 403, 200, 403, 403, 404, 403, 404, 302)
+# "My reviews": council members and scientific reviewers.
+REVIEWER_LIST = (302, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302)
+# An assignment ("task") is its reviewer's, who declares, scores or writes; fund administrators
+# read it. Someone else's assignment: 404. The council member's, and the scientific reviewer's.
+MEMBER_TASK_READ = (302, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404, 404, 404, 302)
+MEMBER_TASK_WRITE = (302, 404, 404, 404, 404, 404, 200, 404, 403, 404, 404, 404, 404, 404, 302)
+REVIEWER_TASK_READ = (302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 302)
+REVIEWER_TASK_WRITE = (302, 404, 404, 404, 404, 404, 404, 200, 403, 404, 404, 404, 404, 404, 302)
+# Proposals to the board: read by those who read everything and by the board secretary once the
+# proposal has been sent to the city director; everyone else 403 on the list, 404 on a proposal.
+# Fund administrators prepare and send it, the city director and the delegate change amounts,
+# approve or send it back, the board secretary records the board's decisions.
+PROPOSAL_LIST = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 302)
+PROPOSAL_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 200, 404, 302)
+PREPARING_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 404, 200, 404, 302)
+PROPOSAL_MANAGE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 403, 404, 302)
+PROPOSAL_MANAGE_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 403, 403, 403, 403, 404, 302)
+# The proposal still being prepared: hidden from the board secretary.
+PREPARING_MANAGE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 404, 403, 404, 302)
+PREPARING_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 403, 403, 404, 403, 404, 302)
+PROPOSAL_DIRECTOR = (302, 404, 404, 404, 404, 404, 404, 404, 403, 200, 200, 403, 403, 404, 302)
+PROPOSAL_DIRECTOR_POST = (302, 404, 404, 404, 404, 404, 404, 404, 403, 302, 302, 403, 403, 404, 302)
+PROPOSAL_SECRETARY = (302, 404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 403, 404, 302)
+# A POST-only URL asked with GET: nothing is done (405).
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 302)
+# Projects: those who read everything, and the people of the project's organisations (owner,
+# co-owner, partner; the conflicted member works for the co-owner). The list: anyone who reads
+# everything or belongs to an organisation (it shows their own projects).
+PROJECT_LIST = (302, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 403, 302)
+PROJECT_READ = (302, 200, 404, 200, 200, 200, 200, 404, 200, 200, 200, 200, 200, 404, 302)
 
 
 def sketch_url(attribute: str, suffix: str = ""):
@@ -384,6 +589,32 @@ def sketch_url(attribute: str, suffix: str = ""):
 
 def application_url(attribute: str, suffix: str = ""):
     return lambda w: f"/applications/{getattr(w, attribute).pk}/{suffix}"
+
+
+def unassign_url(attribute: str):
+    def path(w):
+        assignment = getattr(w, attribute)
+        return (
+            f"/applications/{assignment.application_id}/review/assignments/{assignment.pk}/remove/"
+        )
+
+    return path
+
+
+def assignment_url(attribute: str, suffix: str = ""):
+    return lambda w: f"/reviews/{getattr(w, attribute).pk}/{suffix}"
+
+
+def proposal_url(attribute: str, suffix: str = ""):
+    return lambda w: f"/proposals/{getattr(w, attribute).pk}/{suffix}"
+
+
+def item_url(attribute: str):
+    def path(w):
+        item = getattr(w, attribute)
+        return f"/proposals/{item.proposal_id}/items/{item.pk}/decision/"
+
+    return path
 
 
 def attachment_url(attribute: str, suffix: str = ""):
@@ -694,7 +925,7 @@ MATRIX = [
     # --- applications
     Row("applications:list", "GET", lambda w: "/applications/", CASE_LIST),
     Row("applications:detail", "GET", application_url("draft_application"), DRAFT_CASE_READ),
-    Row("applications:detail", "GET", application_url("application"), CASE_READ),
+    Row("applications:detail", "GET", application_url("application"), APPLICATION_READ),
     Row(
         "applications:edit", "GET", application_url("draft_application", "edit/"), DRAFT_CASE_WRITE
     ),
@@ -705,8 +936,14 @@ MATRIX = [
         DRAFT_CASE_WRITE,
     ),
     # Submitted: the owner is sent back to the application with a message.
-    Row("applications:edit", "GET", application_url("application", "edit/"), CASE_DONE, html=False),
-    Row("applications:edit", "POST", application_url("application", "edit/"), CASE_DONE),
+    Row(
+        "applications:edit",
+        "GET",
+        application_url("application", "edit/"),
+        APPLICATION_DONE,
+        html=False,
+    ),
+    Row("applications:edit", "POST", application_url("application", "edit/"), APPLICATION_DONE),
     Row(
         "applications:submit",
         "GET",
@@ -716,10 +953,17 @@ MATRIX = [
     # The owner submits the (complete) draft: from then on the readers of submitted cases may
     # see it (403, not 404).
     Row("applications:submit", "POST", application_url("draft_application", "submit/"), CASE_DONE),
-    Row("applications:submit", "GET", application_url("application", "submit/"), CASE_WRITE),
+    Row("applications:submit", "GET", application_url("application", "submit/"), APPLICATION_WRITE),
     # Already submitted: the owner gets the page back with the refusal.
-    Row("applications:submit", "POST", application_url("application", "submit/"), CASE_WRITE),
-    Row("applications:version", "GET", application_url("application", "versions/1/"), CASE_READ),
+    Row(
+        "applications:submit", "POST", application_url("application", "submit/"), APPLICATION_WRITE
+    ),
+    Row(
+        "applications:version",
+        "GET",
+        application_url("application", "versions/1/"),
+        APPLICATION_READ,
+    ),
     Row(
         "applications:version",
         "GET",
@@ -727,7 +971,9 @@ MATRIX = [
         NOBODY,
         html=False,
     ),
-    Row("applications:compare", "GET", application_url("application", "compare/"), CASE_READ),
+    Row(
+        "applications:compare", "GET", application_url("application", "compare/"), APPLICATION_READ
+    ),
     # One version or none: those who may see the case are sent back to it.
     Row(
         "applications:compare",
@@ -752,15 +998,17 @@ MATRIX = [
         "applications:attachment_add",
         "GET",
         application_url("application", "attachments/new/"),
-        CASE_WRITE,
+        APPLICATION_WRITE,
     ),
     Row(
         "applications:attachment_add",
         "POST",
         application_url("application", "attachments/new/"),
-        CASE_WRITE,
+        APPLICATION_WRITE,
     ),
-    Row("applications:attachment", "GET", attachment_url("attachment"), CASE_READ, html=False),
+    Row(
+        "applications:attachment", "GET", attachment_url("attachment"), APPLICATION_READ, html=False
+    ),
     Row(
         "applications:attachment",
         "GET",
@@ -777,19 +1025,22 @@ MATRIX = [
     ),
     # Submitted: nothing is removed; the owner is sent back with a message.
     Row(
-        "applications:attachment_remove", "POST", attachment_url("attachment", "remove/"), CASE_DONE
+        "applications:attachment_remove",
+        "POST",
+        attachment_url("attachment", "remove/"),
+        APPLICATION_DONE,
     ),
     Row(
         "applications:request_revision",
         "GET",
         application_url("application", "revision/"),
-        CASE_MANAGE,
+        APPLICATION_MANAGE,
     ),
     Row(
         "applications:request_revision",
         "POST",
         application_url("application", "revision/"),
-        CASE_MANAGE,
+        APPLICATION_MANAGE,
     ),
     Row(
         "applications:request_revision",
@@ -809,8 +1060,149 @@ MATRIX = [
         application_url("draft_application", "withdraw/"),
         DRAFT_CASE_WRITE,
     ),
-    Row("applications:withdraw", "GET", application_url("application", "withdraw/"), CASE_WRITE),
-    Row("applications:withdraw", "POST", application_url("application", "withdraw/"), CASE_WRITE),
+    Row(
+        "applications:withdraw",
+        "GET",
+        application_url("application", "withdraw/"),
+        APPLICATION_WRITE,
+    ),
+    Row(
+        "applications:withdraw",
+        "POST",
+        application_url("application", "withdraw/"),
+        APPLICATION_WRITE,
+    ),
+    # --- the review
+    Row("applications:review", "GET", application_url("application", "review/"), REVIEW_READ),
+    Row(
+        "applications:review_assign",
+        "GET",
+        application_url("application", "review/assign/"),
+        REVIEW_MANAGE,
+    ),
+    Row(
+        "applications:review_assign",
+        "POST",
+        application_url("application", "review/assign/"),
+        REVIEW_MANAGE,
+    ),
+    Row("applications:review_unassign", "GET", unassign_url("council_assignment"), REVIEW_MANAGE),
+    # No reason given: the fund administrator gets the form back and the assignment stays.
+    Row("applications:review_unassign", "POST", unassign_url("council_assignment"), REVIEW_MANAGE),
+    Row(
+        "applications:recommend",
+        "GET",
+        application_url("application", "recommendation/"),
+        REVIEW_MANAGE,
+    ),
+    Row(
+        "applications:recommend",
+        "POST",
+        application_url("application", "recommendation/"),
+        REVIEW_MANAGE,
+    ),
+    Row("reviews:list", "GET", lambda w: "/reviews/", REVIEWER_LIST),
+    Row("reviews:assignment", "GET", assignment_url("council_assignment"), MEMBER_TASK_READ),
+    Row(
+        "reviews:assignment",
+        "GET",
+        assignment_url("reviewer_assignment"),
+        REVIEWER_TASK_READ,
+    ),
+    # Already declared: the page is shown again, and the empty form is refused.
+    Row(
+        "reviews:declare",
+        "GET",
+        assignment_url("reviewer_assignment", "declare/"),
+        REVIEWER_TASK_WRITE,
+    ),
+    Row(
+        "reviews:declare",
+        "POST",
+        assignment_url("reviewer_assignment", "declare/"),
+        REVIEWER_TASK_WRITE,
+    ),
+    Row(
+        "reviews:declare",
+        "GET",
+        assignment_url("council_assignment", "declare/"),
+        MEMBER_TASK_WRITE,
+    ),
+    Row(
+        "reviews:statement",
+        "GET",
+        assignment_url("reviewer_assignment", "statement/"),
+        REVIEWER_TASK_WRITE,
+    ),
+    Row(
+        "reviews:statement",
+        "POST",
+        assignment_url("reviewer_assignment", "statement/"),
+        REVIEWER_TASK_WRITE,
+    ),
+    Row(
+        "reviews:score",
+        "GET",
+        assignment_url("council_assignment", "score/"),
+        MEMBER_TASK_WRITE,
+    ),
+    Row(
+        "reviews:score",
+        "POST",
+        assignment_url("council_assignment", "score/"),
+        MEMBER_TASK_WRITE,
+    ),
+    # --- proposals to the board and the board's decisions
+    Row("proposals:list", "GET", lambda w: "/proposals/", PROPOSAL_LIST),
+    Row("proposals:create", "GET", lambda w: "/proposals/new/", POST_ONLY, html=False),
+    # The call already has its proposal: the fund administrator is taken to it.
+    Row(
+        "proposals:create",
+        "POST",
+        lambda w: "/proposals/new/",
+        (302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302),
+        data=lambda w: {"call": w.call.pk},
+    ),
+    Row("proposals:detail", "GET", proposal_url("proposal"), PROPOSAL_READ),
+    Row("proposals:detail", "GET", proposal_url("draft_proposal"), PREPARING_READ),
+    Row("proposals:detail", "GET", proposal_url("approved_proposal"), PROPOSAL_READ),
+    # With the city director: the summary can no longer change (the form comes back refused).
+    Row("proposals:edit", "GET", proposal_url("proposal", "edit/"), PROPOSAL_MANAGE),
+    Row("proposals:edit", "POST", proposal_url("proposal", "edit/"), PROPOSAL_MANAGE),
+    Row("proposals:edit", "GET", proposal_url("draft_proposal", "edit/"), PREPARING_MANAGE),
+    Row("proposals:edit", "POST", proposal_url("draft_proposal", "edit/"), PREPARING_MANAGE),
+    Row("proposals:submit", "GET", proposal_url("proposal", "submit/"), POST_ONLY, html=False),
+    # Already sent: refused with a message on the proposal's page.
+    Row("proposals:submit", "POST", proposal_url("proposal", "submit/"), PROPOSAL_MANAGE_POST),
+    # No summary yet: refused with a message; it stays hidden from the board secretary.
+    Row(
+        "proposals:submit",
+        "POST",
+        proposal_url("draft_proposal", "submit/"),
+        PREPARING_POST,
+    ),
+    Row("proposals:amounts", "GET", proposal_url("proposal", "amounts/"), PROPOSAL_DIRECTOR),
+    # No amounts: the form comes back with the refusal.
+    Row("proposals:amounts", "POST", proposal_url("proposal", "amounts/"), PROPOSAL_DIRECTOR),
+    Row("proposals:approve", "GET", proposal_url("proposal", "approve/"), POST_ONLY, html=False),
+    # The city director approves it (there is money enough); the delegate after him is told
+    # it was already approved.
+    Row("proposals:approve", "POST", proposal_url("proposal", "approve/"), PROPOSAL_DIRECTOR_POST),
+    Row("proposals:return", "GET", proposal_url("proposal", "return/"), PROPOSAL_DIRECTOR),
+    Row("proposals:return", "POST", proposal_url("proposal", "return/"), PROPOSAL_DIRECTOR),
+    Row("proposals:decide", "GET", item_url("undecided_item"), PROPOSAL_SECRETARY),
+    Row("proposals:decide", "POST", item_url("undecided_item"), PROPOSAL_SECRETARY),
+    # Already decided: the board secretary is sent back to the proposal with a message.
+    Row(
+        "proposals:decide",
+        "GET",
+        item_url("decided_item"),
+        (302, 404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 302, 403, 404, 302),
+        html=False,
+    ),
+    # --- projects
+    Row("projects:list", "GET", lambda w: "/projects/", PROJECT_LIST),
+    Row("projects:detail", "GET", lambda w: f"/projects/{w.project.pk}/", PROJECT_READ),
 ]
 
 
@@ -845,6 +1237,26 @@ def state() -> tuple:
         list(ApplicationAttachment.objects.order_by("pk").values_list("pk", "removed_at")),
         ApplicabilityDecision.objects.count(),
         CouncilMeeting.objects.count(),
+        list(
+            ReviewAssignment.objects.order_by("pk").values_list(
+                "pk", "declared_at", "conflict_declared_at", "removed_at"
+            )
+        ),
+        Score.objects.count(),
+        ReviewStatement.objects.count(),
+        list(
+            CouncilRecommendation.objects.order_by("pk").values_list(
+                "pk", "outcome", "amount", "recorded_at"
+            )
+        ),
+        list(
+            Proposal.objects.order_by("pk").values_list(
+                "pk", "state", "summary", "submitted_at", "approved_at"
+            )
+        ),
+        list(ProposalItem.objects.order_by("pk").values_list("pk", "amount")),
+        BoardDecision.objects.count(),
+        Project.objects.count(),
     )
 
 
@@ -865,7 +1277,10 @@ def test_access(client, row):
         if subject != "anonymous":
             client.force_login(world.people[subject])
         before = state()
-        response = client.get(path) if row.method == "GET" else client.post(path, {})
+        if row.method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, row.data(world) if row.data else {})
         if response.status_code != expected:
             mismatches.append(f"{subject}: expected {expected}, got {response.status_code}")
         if refused(response) and state() != before:
@@ -875,7 +1290,10 @@ def test_access(client, row):
 
 # The cases each subject may see (BRIEF "Who sees what"): the case's organisations and fund
 # administrators all of them, drafts too; the readers of submitted cases all but the drafts;
-# another applicant organisation nothing. (Subjects whose lists are refused see nothing either.)
+# another applicant organisation nothing; the scientific reviewer the application assigned to
+# them (its page names the sketch it came from). (Subjects whose lists are refused see nothing
+# either; the board secretary sees only the applications in the proposal sent to the city
+# director, none of these.)
 SUBMITTED_CASES = CASE_TITLES - {DRAFT_SKETCH, DRAFT_APPLICATION}
 CASES_SEEN = {
     "applicant": CASE_TITLES,
@@ -884,7 +1302,7 @@ CASES_SEEN = {
     "partner": CASE_TITLES,
     "conflicted_member": CASE_TITLES,
     "council_member": SUBMITTED_CASES,
-    "reviewer": set(),
+    "reviewer": {APPLICATION, APPLIED_SKETCH},
     "fund_admin": CASE_TITLES,
     "city_director": SUBMITTED_CASES,
     "delegate": SUBMITTED_CASES,
@@ -914,6 +1332,13 @@ def test_pages_show_only_the_cases_one_may_see(client):
             f"/calls/{world.call.pk}/": set(),
             "/sketches/": seen & SKETCH_TITLES,
             "/applications/": seen & APPLICATION_TITLES,
+            # The review, "My reviews", and the proposal of the call (which lists the call's
+            # other applications), and projects.
+            f"/applications/{world.application.pk}/review/": set(),
+            "/reviews/": set(),
+            "/proposals/": set(),
+            f"/proposals/{world.proposal.pk}/": set(),
+            "/projects/": set(),
         }
         pages |= {f"/sketches/{sketches[title]}/": set() for title in seen & SKETCH_TITLES}
         pages |= {
@@ -932,6 +1357,72 @@ def test_pages_show_only_the_cases_one_may_see(client):
                 mismatches.append(f"{subject} {path}: links to {links}")
             if listed - shown:
                 mismatches.append(f"{subject} {path}: does not list {sorted(listed - shown)}")
+    assert not mismatches, "\n  ".join(["", *mismatches])
+
+
+APPLICANT_SIDE = ("applicant", "other_applicant", "co_owner", "partner")
+# The review, proposal and project pages, and the applications' own pages.
+PAGES_AFTER_SCORING = (
+    "applications:review",
+    "applications:recommend",
+    "reviews:",
+    "proposals:",
+    "projects:",
+    "applications:detail",
+    "applications:version",
+    "applications:compare",
+)
+
+
+@pytest.mark.django_db
+def test_applicants_never_see_who_scored_or_what_they_wrote(client):
+    """BRIEF "Who sees what": individual scores and scorers' names are never shown to
+    applicants (the council's joint recommendation and its reasons are; a scientific statement
+    only without the reviewer's name). Once the assigned council member has scored and the
+    reviewer has written a statement, no page that an applicant-side subject can open among the
+    review, proposal and project pages and the applications' own pages shows a reviewer's name
+    or a score's comment."""
+    world = build_world()
+    application = world.application
+    score(
+        world.council_assignment,
+        version=application.current_version,
+        comment=SCORE_COMMENT,
+        criteria=criteria(comment=SCORE_COMMENT),
+    )
+    case_services.review_statement_submit(
+        actor=world.people["reviewer"],
+        assignment=world.reviewer_assignment,
+        version=application.current_version,
+        evidence="Metoden stöds av forskning.",
+        evaluation="Effekterna kan mätas.",
+    )
+    secrets = (COUNCIL_MEMBER_NAME, REVIEWER_NAME, SCORER_NAME, SCORE_COMMENT)
+    paths = {
+        row.path(world)
+        for row in MATRIX
+        if row.method == "GET" and row.name.startswith(PAGES_AFTER_SCORING)
+    }
+    paths |= {f"/applications/{pk}/" for pk in Application.objects.values_list("pk", flat=True)}
+    opened, mismatches = set(), []
+    for subject in APPLICANT_SIDE:
+        client.force_login(world.people[subject])
+        for path in sorted(paths):
+            response = client.get(path)
+            if response.status_code != 200:
+                continue  # the matrix says who is refused
+            opened.add((subject, path))
+            text = response.content.decode()
+            shown = [secret for secret in secrets if secret in text]
+            if shown:
+                mismatches.append(f"{subject} {path}: shows {shown}")
+    # The owner's people do read their applications (scored and recommended) and the project.
+    for path in (
+        f"/applications/{application.pk}/",
+        f"/applications/{world.decided_item.application_id}/",
+        f"/projects/{world.project.pk}/",
+    ):
+        assert ("applicant", path) in opened, path
     assert not mismatches, "\n  ".join(["", *mismatches])
 
 

@@ -178,3 +178,129 @@ def complete_application(application, applicant):
         amount_requested=3_000_000,
         **COMPLETE_FIELDS,
     )
+
+
+# --- Review, recommendation, proposal and decision (tests/applications/test_reviews.py and
+# test_decisions.py) ------------------------------------------------------------------------------
+
+
+def criteria(met: bool = True, points: int = 4, comment: str = "Kriteriekommentar", **changes):
+    """The five criteria as a score takes them: ``{number: (met, points, comment)}``;
+    ``changes`` as ``c3=(False, 2, "...")``."""
+    from applications.models import Criterion
+
+    given = {c.value: (met, points, f"{comment} {c.value}") for c in Criterion}
+    given.update({int(key[1:]): value for key, value in changes.items()})
+    return given
+
+
+ALL_MET = dict.fromkeys(range(1, 6), True)
+
+
+def assign(application, admin, reviewer, kind="council", **kwargs):
+    return services.review_assign(
+        actor=admin, application=application, reviewer=reviewer, kind=kind, **kwargs
+    )
+
+
+def declare(assignment, conflict: bool = False, text: str = ""):
+    return services.review_declare(
+        actor=assignment.reviewer, assignment=assignment, conflict=conflict, text=text
+    )
+
+
+def score(assignment, version: int = 1, outcome: str = "grant", amount=3_000_000, **kwargs):
+    kwargs.setdefault("criteria", criteria())
+    return services.application_score(
+        actor=assignment.reviewer,
+        assignment=assignment,
+        version=version,
+        suggested_outcome=outcome,
+        suggested_amount=amount,
+        **kwargs,
+    )
+
+
+def recommend(application, admin, meeting, outcome: str = "grant", years=None, **kwargs):
+    """Record the council's recommendation; a grant of the requested amount by default."""
+    if years is None:
+        year = timezone.localdate().year
+        years = {year: application.amount_requested} if outcome == "grant" else {}
+    kwargs.setdefault("criteria_met", ALL_MET)
+    kwargs.setdefault("summary", "Rådet ser goda förutsättningar.")
+    kwargs.setdefault("reasons", "Väl underbyggd ansökan.")
+    return services.recommendation_record(
+        actor=admin,
+        application=application,
+        meeting=meeting,
+        outcome=outcome,
+        years=years,
+        **kwargs,
+    )
+
+
+def inject(fund, admin, amount: int, value_date: dt.date | None = None):
+    """Money in the fund, as the ledger records it (capital reserved in the annual accounts)."""
+    from core.models import EntryKind
+    from core.services.ledger import ledger_entry_record
+
+    return ledger_entry_record(
+        actor=admin,
+        fund=fund,
+        kind=EntryKind.INJECTION,
+        amount=amount,
+        value_date=value_date or timezone.localdate(),
+        reference="KF 2015-06-15 § 12",
+        by_hand=True,
+    )
+
+
+def application_in(call, applicant, owner, admin, meeting, *, title, submit=True, on=None):
+    """A complete application of ``owner`` in ``call`` through sketch and applicability,
+    submitted unless told otherwise; ``on``: the day it all happens (today by default)."""
+    day = on or timezone.localdate()
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    sketch = services.idea_sketch_create(
+        actor=applicant, call=call, owner=owner, today=day, **(SKETCH_FIELDS | {"title": title})
+    )
+    services.idea_sketch_submit(actor=applicant, sketch=sketch, at=at)
+    services.applicability_decide(
+        actor=admin, sketch=sketch, meeting=meeting, outcome="applicable", reason="Bra."
+    )
+    application = services.application_create(actor=applicant, sketch=sketch, today=day)
+    year = timezone.localdate().year
+    application = services.application_update(
+        actor=applicant,
+        application=application,
+        co_owners=[],
+        partners=[],
+        rows=complete_rows(application, year),
+        planned_start=dt.date(year, 1, 1),
+        planned_end=dt.date(year, 12, 31),
+        amount_requested=3_000_000,
+        **COMPLETE_FIELDS,
+    )
+    if submit:
+        services.application_submit(actor=applicant, application=application, at=at)
+        application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def submitted(complete_application, applicant):
+    """The shared complete application, submitted as version 1."""
+    services.application_submit(actor=applicant, application=complete_application)
+    complete_application.refresh_from_db()
+    return complete_application
+
+
+@pytest.fixture
+def recommended(submitted, fund_admin, council, meeting):
+    """Scored by the first council member and recommended for a grant of the amount applied
+    for (3 000 000 kr this year)."""
+    assignment = assign(submitted, fund_admin, council[0])
+    declare(assignment)
+    score(assignment)
+    recommend(submitted, fund_admin, meeting)
+    submitted.refresh_from_db()
+    return submitted

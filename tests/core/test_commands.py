@@ -3,9 +3,19 @@
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
-from core import access
-from core.models import Event, Role, User
+from applications.models import (
+    Application,
+    BoardDecision,
+    BoardOutcome,
+    Proposal,
+    ProposalState,
+    Score,
+)
+from core import access, demo
+from core.models import EntryKind, Event, Fund, LedgerEntry, Role, User
+from projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +38,39 @@ def test_create_fund_admin_invites_the_first_administrator(django_capture_on_com
         call_command("create_fund_admin", email="forsta@stad.example", name="Igen")
 
 
+def _demo_counts():
+    return (
+        User.objects.count(),
+        Event.objects.count(),
+        BoardDecision.objects.count(),
+        LedgerEntry.objects.count(),
+        Project.objects.count(),
+    )
+
+
 def test_demo_data_is_idempotent_and_refused_in_production(settings, capsys):
     call_command("demo_data")
-    counts = (User.objects.count(), Event.objects.count())
+    counts = _demo_counts()
     call_command("demo_data")
-    assert (User.objects.count(), Event.objects.count()) == counts
+    assert _demo_counts() == counts
+    # The thirteen historic investments, granted by the board: 229.2 MSEK (seeds/003).
+    decisions = BoardDecision.objects.all()
+    assert decisions.count() == 13
+    assert {decision.outcome for decision in decisions} == {BoardOutcome.GRANTED}
+    grants = LedgerEntry.objects.filter(kind=EntryKind.GRANT)
+    assert grants.count() == 13
+    assert grants.aggregate(total=Sum("amount"))["total"] == 229_200_000
+    fund = Fund.objects.get(name=demo.FUND_NAME)
+    position = fund.position()
+    assert (position.injected, position.granted) == (300_000_000, 229_200_000)
+    assert position.available == 300_000_000 - 229_200_000
+    assert Project.objects.count() == 13
+    assert Proposal.objects.filter(state=ProposalState.DECIDED).count() == 6
+    # Scored by the council members not in conflict: Karin Berg (Skarpnäck) never on STIS.
+    karin = User.objects.get(email=f"karin.berg@{demo.DEMO_DOMAIN}")
+    stis = Application.objects.get(title__startswith="Stärkt tidigt stöd")
+    assert not stis.assignments.filter(reviewer=karin).exists()
+    assert Score.objects.filter(assignment__application=stis).count() == 2
     assert "demo-fondadmin" in capsys.readouterr().out
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="refused"):
