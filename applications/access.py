@@ -70,9 +70,7 @@ def can_manage_cases(user) -> bool:
 def can_read_council(user) -> bool:
     """Council meetings and their decisions: fund administrators (who record them) and those
     who read every non-draft record."""
-    return access.has_any_role(user, access.READ_ALL_ROLES) or (
-        access.active_delegation_for(user) is not None
-    )
+    return reads_everything(user)
 
 
 def can_list_cases(user) -> bool:
@@ -131,12 +129,7 @@ def get_attachment_for(
 # --- Review, proposals and the board's decisions ---------------------------------------------
 
 
-def reads_everything(user) -> bool:
-    """Fund administrators, the city director (and delegate) and auditors: every submitted
-    case, every score and every proposal."""
-    return access.has_any_role(user, access.READ_ALL_ROLES) or (
-        access.active_delegation_for(user) is not None
-    )
+reads_everything = access.reads_everything
 
 
 def can_review(user) -> bool:

@@ -188,17 +188,8 @@ def _review_tasks(user, roles) -> list[Attention]:
             if assignment.kind == ReviewKind.COUNCIL
             else Role.SCIENTIFIC_REVIEWER
         )
-        done = (
-            assignment.scores.all()
-            if assignment.kind == ReviewKind.COUNCIL
-            else (assignment.statements.all())
-        )
-        if any(item.version == application.current_version for item in done):
-            continue
-        if assignment.kind == ReviewKind.COUNCIL and (
-            application.state != ApplicationState.SUBMITTED
-        ):
-            continue  # scored when the revision comes in
+        if assignment.reviewed(application.current_version) or not assignment.takes_reviews():
+            continue  # done, or (a score) waits for the revision
         if assignment.declared_at is None:
             text = _("Declare no conflict of interest, then review")
         elif assignment.kind == ReviewKind.COUNCIL:

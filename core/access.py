@@ -185,10 +185,16 @@ def get_delegation_for(viewer, pk: int, *, write: bool = False) -> Delegation:
 # --- Organisations, funds, the ledger and the register ----------------------------------------
 
 
-def can_read_funds(user) -> bool:
-    """The whole ledger: fund administrators, the city director (and delegate), auditors.
-    (An organisation sees the entries about its own projects on those projects' pages.)"""
+def reads_everything(user) -> bool:
+    """Fund administrators, the city director (and the delegate during a delegation) and
+    auditors: every non-draft record, every score, the whole ledger."""
     return has_any_role(user, READ_ALL_ROLES) or active_delegation_for(user) is not None
+
+
+def can_read_funds(user) -> bool:
+    """The whole ledger. (An organisation sees the entries about its own projects on those
+    projects' pages.)"""
+    return reads_everything(user)
 
 
 def can_manage_funds(user) -> bool:

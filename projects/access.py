@@ -8,9 +8,7 @@ def can_list_projects(user) -> bool:
     """Those who read every record, council members, the board secretary, and people of an
     organisation (who see its projects)."""
     return access.is_person(user) and (
-        access.has_any_role(
-            user, {*access.READ_ALL_ROLES, Role.COUNCIL_MEMBER, Role.BOARD_SECRETARY}
-        )
-        or access.active_delegation_for(user) is not None
+        access.reads_everything(user)
+        or access.has_any_role(user, {Role.COUNCIL_MEMBER, Role.BOARD_SECRETARY})
         or bool(access.organisations_of(user))
     )

@@ -37,7 +37,7 @@ class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Fund administrators, the city director (and delegate) and auditors see every
         proposal; the board secretary those sent to the city director."""
-        if access.has_any_role(user, access.READ_ALL_ROLES) or access.active_delegation_for(user):
+        if access.reads_everything(user):
             return self
         if access.has_role(user, Role.BOARD_SECRETARY):
             return self.filter(submitted_at__isnull=False)

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.money import MoneyField
 
-from .applications import YEAR_VALIDATORS, Application
+from .applications import YEAR_VALIDATORS, Application, ApplicationState
 from .sketches import CouncilMeeting
 
 
@@ -52,6 +52,13 @@ class Outcome(models.TextChoices):
 
 
 GRANT_OUTCOMES = (Outcome.GRANT, Outcome.GRANT_REDUCED)
+
+# While the application is in these states it takes reviews: scores only while it is submitted,
+# statements also while the applicant revises it.
+REVIEW_STATES = {
+    ReviewKind.COUNCIL: (ApplicationState.SUBMITTED,),
+    ReviewKind.SCIENTIFIC: (ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED),
+}
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -111,6 +118,18 @@ class ReviewAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.removed_at is None
+
+    def reviews(self) -> list:
+        """What the reviewer has written: scores (council) or statements (scientific), from
+        the prefetched relation when the queryset loaded it."""
+        return list(self.scores.all() if self.kind == ReviewKind.COUNCIL else self.statements.all())
+
+    def reviewed(self, version: int) -> bool:
+        return any(item.version == version for item in self.reviews())
+
+    def takes_reviews(self) -> bool:
+        """The application is in a state in which this kind of review is written."""
+        return self.application.state in REVIEW_STATES[self.kind]
 
 
 class ReviewStatement(models.Model):

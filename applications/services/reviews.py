@@ -30,6 +30,7 @@ from applications.models import (
     ReviewStatement,
     Score,
 )
+from applications.models.reviews import REVIEW_STATES
 from applications.services.applications import _lock as _lock_application
 from applications.services.applications import _refuse_transition
 from core import access
@@ -260,9 +261,7 @@ def review_declare(
     return assignment
 
 
-def _refuse_unless_ready(
-    assignment: ReviewAssignment, kind: str, version: int, states
-) -> Application:
+def _refuse_unless_ready(assignment: ReviewAssignment, kind: str, version: int) -> Application:
     """The checks before a statement or a score: the right assignment, declared, on the
     application's current version, while the application takes reviews."""
     _refuse_unless_active(assignment)
@@ -278,7 +277,7 @@ def _refuse_unless_ready(
             _("The council's recommendation has been recorded; the review is closed."),
             code="recommended",
         )
-    if application.state not in states:
+    if application.state not in REVIEW_STATES[kind]:
         raise DomainError(
             _("The application is %(state)s and takes no reviews now.")
             % {"state": application.get_state_display().lower()},
@@ -309,7 +308,7 @@ def review_statement_submit(
     *, actor: User, assignment: ReviewAssignment, version: int, evidence: str, evaluation: str
 ) -> ReviewStatement:
     assignment = _lock_assignment(assignment)
-    _refuse_unless_ready(assignment, ReviewKind.SCIENTIFIC, version, ASSIGNABLE_STATES)
+    _refuse_unless_ready(assignment, ReviewKind.SCIENTIFIC, version)
     if assignment.statements.filter(version=version).exists():
         raise DomainError(
             _("You have already submitted your statement on version %(version)s.")
@@ -372,7 +371,7 @@ def application_score(
     """A council member's score of the current version: for each of the five criteria met or
     not, 1-5 and a comment; a suggested outcome and amount. Final once submitted."""
     assignment = _lock_assignment(assignment)
-    application = _refuse_unless_ready(assignment, ReviewKind.COUNCIL, version, {A.SUBMITTED})
+    application = _refuse_unless_ready(assignment, ReviewKind.COUNCIL, version)
     if assignment.scores.filter(version=version).exists():
         raise DomainError(
             _("You have already scored version %(version)s.") % {"version": version},

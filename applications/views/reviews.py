@@ -230,12 +230,7 @@ def _status(assignment: ReviewAssignment, version: int) -> str:
         return "removed"
     if assignment.declared_at is None:
         return "declare"
-    done = (
-        assignment.scores.all()
-        if assignment.kind == ReviewKind.COUNCIL
-        else assignment.statements.all()
-    )
-    return "done" if any(item.version == version for item in done) else "review"
+    return "done" if assignment.reviewed(version) else "review"
 
 
 STATUS_TEXT = {
@@ -270,14 +265,7 @@ def assignment_list(request):
 
 def _previous_version(assignment: ReviewAssignment) -> int | None:
     """The last version the reviewer reviewed, when the applicant has submitted a newer one."""
-    reviewed = [
-        item.version
-        for item in (
-            list(assignment.scores.all())
-            if assignment.kind == ReviewKind.COUNCIL
-            else list(assignment.statements.all())
-        )
-    ]
+    reviewed = [item.version for item in assignment.reviews()]
     current = assignment.application.current_version
     last = max(reviewed, default=None)
     if last is not None and last < current:
@@ -308,12 +296,7 @@ def assignment_detail(request, pk: int):
             "declaration_form": DeclarationForm() if own and status == "declare" else None,
             "declaration_text": DECLARATION,
             "previous": _previous_version(assignment),
-            "open_for_review": assignment.application.state
-            in (
-                (ApplicationState.SUBMITTED,)
-                if assignment.kind == ReviewKind.COUNCIL
-                else (ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED)
-            ),
+            "open_for_review": assignment.takes_reviews(),
             "scores": list(assignment.scores.all()),
             "statements": list(assignment.statements.all()),
         },
