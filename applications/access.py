@@ -1,4 +1,5 @@
-"""Who may see and change calls (and, with later issues, sketches and applications)."""
+"""Who may see and change calls, sketches, applications, council meetings, reviews and
+proposals. Views call these first; pages and services never restate them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from applications.models import (
     ApplicationAttachment,
     Call,
     CallDocument,
+    CouncilMeeting,
     IdeaSketch,
     Proposal,
     ProposalItem,
@@ -18,6 +20,8 @@ from applications.models import (
 )
 from core import access
 from core.models import Role
+
+reads_everything = access.reads_everything
 
 
 def can_manage_calls(user) -> bool:
@@ -71,6 +75,24 @@ def can_read_council(user) -> bool:
     """Council meetings and their decisions: fund administrators (who record them) and those
     who read every non-draft record."""
     return reads_everything(user)
+
+
+def can_see_council_members(user) -> bool:
+    """Which council members took part in a decision, and who was in conflict: those who read
+    every record, and council members."""
+    return access.has_any_role(user, access.READ_ALL_ROLES | {Role.COUNCIL_MEMBER})
+
+
+def get_meeting_for(user, pk: int, *, write: bool = False) -> CouncilMeeting:
+    """A council meeting: read by those who read the council, recorded (write) by the fund
+    administrators as its secretary. Others are refused with 403 (a meeting is no secret, its
+    cases are)."""
+    if not (can_manage_cases(user) if write else can_read_council(user)):
+        raise PermissionDenied
+    meeting = CouncilMeeting.objects.select_related("fund", "created_by").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
 
 
 def can_list_cases(user) -> bool:
@@ -129,9 +151,6 @@ def get_attachment_for(
 # --- Review, proposals and the board's decisions ---------------------------------------------
 
 
-reads_everything = access.reads_everything
-
-
 def can_review(user) -> bool:
     """Has ever been assigned a review (the "My reviews" page)."""
     return access.is_person(user) and (
@@ -140,13 +159,26 @@ def can_review(user) -> bool:
     )
 
 
+def can_read_review(user, application: Application) -> bool:
+    """An application's review: those who read everything, and its reviewers (also once the
+    assignment has ended). Applicants never."""
+    return (
+        reads_everything(user)
+        or ReviewAssignment.objects.filter(application=application, reviewer_id=user.pk).exists()
+    )
+
+
+def can_see_assignment(user, assignment: ReviewAssignment) -> bool:
+    """An assignment and what its reviewer wrote (a statement, the declaration): those who
+    read everything, and the reviewer. (Scores follow ``score_reader``.)"""
+    return reads_everything(user) or assignment.reviewer_id == user.pk
+
+
 def get_review_for(user, pk: int, *, write: bool = False) -> Application:
-    """An application's review page: those who read everything, and its assigned reviewers
-    (write: fund administrators, who assign). Applicants never (404)."""
+    """An application's review page (``can_read_review``; write: fund administrators, who
+    assign). Applicants never (404)."""
     application = get_application_for(user, pk)
-    if not reads_everything(user) and not (
-        ReviewAssignment.objects.filter(application=application, reviewer_id=user.pk).exists()
-    ):
+    if not can_read_review(user, application):
         raise Http404
     if write and not can_manage_cases(user):
         raise PermissionDenied

@@ -1,7 +1,7 @@
 """Demo calls: the five rounds of 2016-2018 and the 2019 round decided within the four-month
 report T2 (seeds/003), one open call and one draft for today's demo. The seeds give the number
 of rounds, not their dates or budgets: those are demo figures, and the texts say so.
-Each historic round is reviewed and decided by the board (applications.demo_cases): thirteen
+Each historic round is reviewed and decided by the board (applications.demo_decisions): thirteen
 grants, 229.2 MSEK in the fund's ledger, and a project each.
 Idempotent: a call that exists (by title) is left as it is; its cases and decisions are
 added only where they are missing."""
@@ -13,7 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from applications import demo_cases, services
+from applications import demo_cases, demo_decisions, services
 from applications.models import Call, CallState, DecisionRoute
 from core import demo as core_demo
 from core.models import Fund, User
@@ -76,7 +76,7 @@ def load(*, today: dt.date | None = None) -> list[Call]:
         if call.state == CallState.PUBLISHED:
             demo_cases.load_historic(admin, call, index)
         # Review, proposal and the board's decisions; the last decision closes the call.
-        demo_cases.decide_historic(admin, call, index, today)
+        demo_decisions.decide_historic(admin, call, index, today)
         call.refresh_from_db()
         if call.state == CallState.PUBLISHED:
             services.call_decide(

@@ -112,6 +112,14 @@ TABLES = (
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
+# What an applicant edits in the draft: the fields of every section, and the tables edited in
+# place with their editable columns (as the versions store them). Every table must have a row
+# before the application is submitted; of the fields only the telephone may stay empty.
+APPLICATION_FIELDS = tuple(name for _key, _title, names in FIELD_GROUPS for name in names)
+OPTIONAL_FIELDS = frozenset({"contact_phone"})
+REQUIRED_TABLES = ("activities", "milestones", "indicators", "savings", "budget")
+ROW_TABLES = {name: TABLES_BY_NAME[name].columns for name in REQUIRED_TABLES}
+
 
 def _stored(instance, name: str):
     model_field = instance._meta.get_field(name)

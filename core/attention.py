@@ -22,3 +22,20 @@ class Attention:
     count: int | None = None
     # "action": something to do; "info": something to know.
     kind: str = "action"
+
+
+def counted(role: str, count: int, title, *, url: str = "", detail: str = "", kind: str = "action"):
+    """A start-page item that says how many things wait (``title``: an ``ngettext_lazy`` text
+    with a ``%(count)s`` placeholder, chosen by the count), or no item when none do."""
+    if not count:
+        return []
+    return [
+        Attention(
+            role=role,
+            title=title % {"count": count},
+            url=url,
+            detail=detail,
+            count=count,
+            kind=kind,
+        )
+    ]

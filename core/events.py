@@ -15,9 +15,24 @@ from django.utils.translation import gettext_lazy as _
 from core.models import EntryKind, Event, Role
 
 _ACTIONS: dict[str, object] = {}
+
+
+def choice_label(choices, *, lower: bool = False) -> Callable[[str], str]:
+    """How a stored choice (a role, a state, an outcome) reads: its label, or the value itself
+    when it is not (or no longer) one of the choices."""
+
+    def label(value: str) -> str:
+        if value not in choices.values:
+            return value
+        text = str(choices(value).label)
+        return text.lower() if lower else text
+
+    return label
+
+
 _VALUE_LABELS: dict[str, Callable[[str], str]] = {
-    "role": lambda value: str(Role(value).label) if value in Role.values else value,
-    "kind": lambda value: str(EntryKind(value).label) if value in EntryKind.values else value,
+    "role": choice_label(Role),
+    "kind": choice_label(EntryKind),
 }
 
 

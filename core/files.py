@@ -137,6 +137,22 @@ def check_upload(uploaded) -> CheckedUpload:
     return CheckedUpload(name=name, content_type=content_type, size=uploaded.size)
 
 
+def store_upload(stored, uploaded, *, title: str = "", by=None):
+    """Check ``uploaded`` and keep it in ``stored``, an unsaved ``StoredFile`` that already
+    names what it belongs to: the title given (or the file's name), the safe original name,
+    the type read from the content, the size and who uploaded it. Saves and returns it; a
+    refused file raises the DomainError of ``check_upload`` and stores nothing."""
+    checked = check_upload(uploaded)
+    stored.title = (title or "").strip() or checked.name
+    stored.original_name = checked.name
+    stored.content_type = checked.content_type
+    stored.size = checked.size
+    stored.uploaded_by = by
+    stored.file.save(checked.name, uploaded, save=False)
+    stored.save()
+    return stored
+
+
 def stored_name(instance, filename: str) -> str:
     """Random names on disk: the original is kept in the record, never in the path."""
     extension = filename.rpartition(".")[2].lower() if "." in filename else "bin"

@@ -6,12 +6,16 @@ import datetime as dt
 import uuid
 from functools import wraps
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.forms import DocumentForm
 from core.models import IdempotencyKey
 
 
@@ -27,6 +31,44 @@ def add_domain_error(form, error: DomainError) -> None:
     """Show a refused action on the form: on its field if it names one the form has."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def upload_page(request, *, upload, title: str, success: str, back_href: str, back_label: str):
+    """The page of a form that uploads one file with a title. ``upload(title=, uploaded=)``
+    calls the service (which stores it with ``core.files.store_upload``); a refusal shows on
+    the form, success goes back with ``success`` as the message."""
+    posted = request.method == "POST"
+    form = DocumentForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            upload(title=form.cleaned_data["title"], uploaded=form.cleaned_data["file"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(back_href)
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "multipart": True,
+            "title": title,
+            "button": _("Upload"),
+            "back_href": back_href,
+            "back_label": back_label,
+        },
+    )
+
+
+def file_download(stored) -> FileResponse:
+    """A stored file as a download under its original name (the caller has checked access)."""
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
 
 
 class _Unsuccessful(Exception):

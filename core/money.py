@@ -15,7 +15,10 @@ from fractions import Fraction
 from django import forms
 from django.core import validators
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -182,3 +185,19 @@ class MoneyField(models.BigIntegerField):
     def formfield(self, **kwargs):
         # models.Field, not BigIntegerField: its formfield would pass the 64-bit range as limits.
         return models.Field.formfield(self, **{"form_class": MoneyFormField, **kwargs})
+
+
+def check_years(years: dict[int, int], *, field: str = "years") -> int:
+    """Amounts per calendar year (a plan) are whole, non-negative kronor; returns their total,
+    or refuses with a Swedish message on ``field``."""
+    for year, amount in years.items():
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise DomainError(
+                gettext("The amount for %(year)s must be whole kronor, 0 or more.")
+                % {"year": year},
+                field=field,
+            )
+    total = sum(years.values())
+    if total > MAX_AMOUNT:
+        raise DomainError(gettext("The amount is too large."), field=field)
+    return total

@@ -28,6 +28,15 @@ def fund_administrators(on: dt.date | None = None) -> QuerySet[User]:
     return people_with_role(Role.FUND_ADMIN, on)
 
 
+def city_director_and_delegates(on: dt.date | None = None) -> list[User]:
+    """Who takes the city director's decisions on the day: the city director and the delegates
+    whose delegation is in force."""
+    day = on or timezone.localdate()
+    people = list(people_with_role(Role.CITY_DIRECTOR, day))
+    people += [d.delegate for d in Delegation.objects.active_on(day).select_related("delegate")]
+    return people
+
+
 def user_list(
     *,
     search: str = "",

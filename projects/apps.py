@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from applications.signals import grant_recorded
+        from projects import events  # noqa: F401 - registers the log's texts
 
         grant_recorded.connect(_create_project, dispatch_uid="projects.create_from_grant")
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from applications.models import BoardDecision
-from core.events import event_record, register_actions
+from core.events import event_record
 from projects.models import Project
-
-register_actions({"project.created": _("Project created from the board's grant %(reference)s")})
 
 
 @transaction.atomic

@@ -71,7 +71,7 @@ from core.models import (
     RoleAssignment,
     User,
 )
-from core.services.people import _token_hash
+from core.services.users import token_hash
 from projects.models import Project
 from tests import factories
 from tests.applications.conftest import (
@@ -214,7 +214,7 @@ def build_world() -> World:
     token = "matrix-invitation"
     Invitation.objects.create(
         user=invited,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         expires_at=timezone.now() + dt.timedelta(days=5),
     )
     fund = factories.FundFactory(name="Matrisfonden")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import DecisionRoute
-from core.files import ALLOWED_LABEL
 from core.forms import CHOOSE, CrispyMixin, IdempotentMixin, date_field
 from core.models import Fund
 from core.money import MoneyFormField
@@ -56,24 +54,3 @@ class CallForm(CrispyMixin, IdempotentMixin, forms.Form):
                 _("The last day for applications must come after the last day for idea sketches."),
             )
         return data
-
-
-class DocumentForm(CrispyMixin, IdempotentMixin, forms.Form):
-    """A file with a title: a call's guidance document, an application's attachment."""
-
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=_("Leave empty to use the file name."),
-    )
-    file = forms.FileField(
-        label=_("File"), error_messages={"required": _("Choose a file to upload.")}
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("Allowed: %(types)s. At most %(limit)s MB.") % {
-            "types": ALLOWED_LABEL,
-            "limit": settings.FONDADMIN_MAX_UPLOAD_MB,
-        }

@@ -150,12 +150,6 @@ class SketchFilterForm(FilterFormMixin, forms.Form):
         self.fields["state"].choices = [("", _("All states")), *states]
 
 
-class ReasonOptionalForm(CrispyMixin, IdempotentMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class CouncilMeetingForm(CrispyMixin, IdempotentMixin, forms.Form):
     held_on = date_field(_("Meeting date"))
     members = forms.ModelMultipleChoiceField(
@@ -450,14 +444,6 @@ class RevisionForm(CrispyMixin, IdempotentMixin, forms.Form):
                 help_text=_("The applicant sees them without the reviewers' names."),
             )
             self.relayout()
-
-
-class WithdrawForm(CrispyMixin, IdempotentMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Give the reason for withdrawing.")},
-    )
 
 
 class SubmitForm(IdempotentMixin, forms.Form):

@@ -49,14 +49,6 @@ class AssignForm(CrispyMixin, IdempotentMixin, forms.Form):
         self.fields["reviewer"].queryset = people
 
 
-class ReasonForm(CrispyMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Give the reason.")},
-    )
-
-
 class DeclarationForm(CrispyMixin, IdempotentMixin, forms.Form):
     conflict = forms.TypedChoiceField(
         label=_("Conflict of interest"),

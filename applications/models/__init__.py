@@ -15,7 +15,7 @@ from .applications import (
     SavingsRow,
     budget_totals,
 )
-from .calls import Call, CallDocument, CallState, DecisionRoute
+from .calls import CALL_FIELDS, Call, CallDocument, CallState, DecisionRoute
 from .decisions import (
     BoardDecision,
     BoardDecisionYear,
@@ -26,7 +26,10 @@ from .decisions import (
     ProposalState,
 )
 from .reviews import (
+    ASSIGNABLE_STATES,
+    DECLARATION,
     GRANT_OUTCOMES,
+    REVIEW_STATES,
     CouncilRecommendation,
     Criterion,
     CriterionScore,
@@ -38,6 +41,7 @@ from .reviews import (
     Score,
 )
 from .sketches import (
+    SKETCH_FIELDS,
     ApplicabilityDecision,
     ApplicabilityOutcome,
     ConflictKind,
@@ -50,7 +54,12 @@ from .sketches import (
 )
 
 __all__ = [
+    "ASSIGNABLE_STATES",
+    "CALL_FIELDS",
+    "DECLARATION",
     "GRANT_OUTCOMES",
+    "REVIEW_STATES",
+    "SKETCH_FIELDS",
     "Activity",
     "ApplicabilityDecision",
     "ApplicabilityOutcome",

@@ -19,12 +19,12 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core import access
-from core.files import stored_name
-from core.models import Organisation, RegistrationNumber, Role
+from core.cases import CaseQuerySet
+from core.models import Organisation, RegistrationNumber, Role, StoredFile
 from core.money import MoneyField
 
 from .calls import Call
-from .sketches import IdeaSketch, ParticipantRole, filter_visible, involving
+from .sketches import IdeaSketch, ParticipantRole
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -61,49 +61,40 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("Other co-financing")
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """As for sketches (``filter_visible``); organisations named in the benefits plan are
-        in conflict too."""
+class ApplicationQuerySet(CaseQuerySet):
+    submitted = Q(current_version__gt=0)
+
+    def also_visible(self, user):
+        """Scientific reviewers see the applications they are assigned to, nothing else; the
+        board secretary an application once it is in a proposal sent to the city director."""
         from .reviews import ReviewAssignment, ReviewKind
 
-        own = access.organisation_ids_of(user)
-        benefiting = SavingsRow.objects.filter(application=OuterRef("pk"), organisation_id__in=own)
-        mine = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=user.pk)
-        declared = mine.filter(conflict_declared_at__isnull=False)
-        # Scientific reviewers see the applications they are assigned to, nothing else; the
-        # board secretary an application once it is in a proposal sent to the city director.
-        also = Q(Exists(mine.filter(kind=ReviewKind.SCIENTIFIC, removed_at__isnull=True)))
+        assigned = ReviewAssignment.objects.filter(
+            application=OuterRef("pk"),
+            reviewer_id=user.pk,
+            kind=ReviewKind.SCIENTIFIC,
+            removed_at__isnull=True,
+        )
+        also = Q(Exists(assigned))
         if access.has_role(user, Role.BOARD_SECRETARY):
             also |= Q(proposal_item__proposal__submitted_at__isnull=False)
-        return filter_visible(
-            self,
-            user,
-            involved=involving(own, ApplicationParticipant, "application"),
-            submitted=Q(current_version__gt=0),
-            conflict=Q(Exists(benefiting)) | Q(Exists(declared)),
-            also=also,
+        return also
+
+    def declared_conflicts(self, user):
+        from .reviews import ReviewAssignment
+
+        return Q(
+            Exists(
+                ReviewAssignment.objects.filter(
+                    application=OuterRef("pk"),
+                    reviewer_id=user.pk,
+                    conflict_declared_at__isnull=False,
+                )
+            )
         )
 
     def for_list(self):
         return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
-
-    def matching(self, *, search: str = "", call=None, state: str = "", organisation=None):
-        applications = self
-        if search:
-            numbers = RegistrationNumber.objects.search(search)
-            applications = applications.filter(
-                Q(title__icontains=search) | Q(registration__in=numbers.values("pk"))
-            )
-        if call is not None:
-            applications = applications.filter(call=call)
-        if state:
-            applications = applications.filter(state=state)
-        if organisation is not None:
-            applications = applications.filter(
-                Q(owner=organisation) | Q(participants__organisation=organisation)
-            ).distinct()
-        return applications
 
 
 class Application(models.Model):
@@ -193,11 +184,6 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def organisation_ids(self) -> set[int]:
-        """Owner, co-owners, partners and benefiting organisations (conflicts of interest)."""
-        ids = {self.owner_id, *(p.organisation_id for p in self.participants.all())}
-        return ids | {row.organisation_id for row in self.savings.all()}
 
     def reclaim_window_estimate(self) -> range | None:
         """The calendar years an estimated reclaim window would cover: starting the year after
@@ -376,19 +362,13 @@ def budget_totals(rows) -> BudgetTotals:
     )
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(StoredFile):
     """A file of the application. Removed from the draft rather than deleted: earlier versions
     still list it and it can still be downloaded from them."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="attachments"
     )
-    title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=stored_name, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -400,9 +380,6 @@ class ApplicationAttachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ApplicationVersion(models.Model):

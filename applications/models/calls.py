@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core import access
-from core.files import stored_name
-from core.models import Fund, Role
+from core.models import Fund, Role, StoredFile
 from core.money import MoneyField
 
 
@@ -41,6 +40,14 @@ class CallQuerySet(models.QuerySet):
         if access.has_role(user, Role.FUND_ADMIN):
             return self
         return self.filter(published_at__isnull=False)
+
+    def open_for_sketches(self, on: dt.date | None = None):
+        """Published calls whose last day for idea sketches has not passed (``Call.sketches_open``
+        for one call), soonest deadline first."""
+        day = on or timezone.localdate()
+        return self.filter(state=CallState.PUBLISHED, idea_sketch_deadline__gte=day).order_by(
+            "idea_sketch_deadline", "pk"
+        )
 
     def for_list(self):
         return (
@@ -125,16 +132,22 @@ class Call(models.Model):
         return str(_("Closed, awaiting decision"))
 
 
-class CallDocument(models.Model):
+# The fields a fund administrator edits (a published call keeps its fund; see call_update).
+CALL_FIELDS = (
+    "fund",
+    "title",
+    "description",
+    "idea_sketch_deadline",
+    "application_deadline",
+    "indicative_budget",
+    "decision_route",
+)
+
+
+class CallDocument(StoredFile):
     """A guidance document of a call. Withdrawn rather than deleted."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="documents")
-    title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=stored_name, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -151,6 +164,3 @@ class CallDocument(models.Model):
         verbose_name = _("guidance document")
         verbose_name_plural = _("guidance documents")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.title

@@ -59,6 +59,13 @@ REVIEW_STATES = {
     ReviewKind.COUNCIL: (ApplicationState.SUBMITTED,),
     ReviewKind.SCIENTIFIC: (ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED),
 }
+# Reviewers are assigned while the application takes either kind of review.
+ASSIGNABLE_STATES = frozenset(state for states in REVIEW_STATES.values() for state in states)
+# What a reviewer confirms before reviewing (stored with the assignment, with the time).
+DECLARATION = _(
+    "I declare that I do not belong to the owner, a co-owner, a partner or a benefiting "
+    "organisation of this application, and that I have no other conflict of interest in it."
+)
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core import access
-from core.models import Organisation, RegistrationNumber, Role
+from core.cases import CaseQuerySet
+from core.models import Organisation, RegistrationNumber
 from core.money import MoneyField
 
 from .calls import Call
@@ -47,65 +47,11 @@ def split_participants(participants) -> dict[str, list[Organisation]]:
     }
 
 
-def involving(own, participants, case_field: str) -> Q:
-    """Cases whose owner, or one of whose co-owners and partners (rows of ``participants``,
-    pointing at the case by ``case_field``), is among the organisations ``own``."""
-    rows = participants.objects.filter(**{case_field: OuterRef("pk")}, organisation_id__in=own)
-    return Q(owner_id__in=own) | Q(Exists(rows))
-
-
-def filter_visible(
-    cases, user, *, involved: Q, submitted: Q, conflict: Q | None = None, also: Q | None = None
-):
-    """Who sees what (BRIEF.md), for sketches and applications alike: fund administrators see
-    everything; the case's own organisations everything, drafts too; the city director (and
-    delegate) and auditors what has been submitted; council members what has been submitted
-    and does not involve them (``involved``, or ``conflict`` for further conflicts); and
-    whoever ``also`` lets in (assigned reviewers, the board secretary)."""
-    if access.has_role(user, Role.FUND_ADMIN):
-        return cases
-    visible = involved if access.organisation_ids_of(user) else Q(pk__in=[])
-    if also is not None:
-        visible |= also
-    if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
-        access.active_delegation_for(user) is not None
-    ):
-        visible |= submitted
-    elif access.has_role(user, Role.COUNCIL_MEMBER):
-        free = submitted & ~involved
-        visible |= free & ~conflict if conflict is not None else free
-    return cases.filter(visible)
-
-
-class IdeaSketchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        own = access.organisation_ids_of(user)
-        return filter_visible(
-            self,
-            user,
-            involved=involving(own, SketchParticipant, "sketch"),
-            submitted=Q(registration__isnull=False),
-        )
+class IdeaSketchQuerySet(CaseQuerySet):
+    submitted = Q(registration__isnull=False)
 
     def for_list(self):
         return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
-
-    def matching(self, *, search: str = "", call=None, state: str = "", organisation=None):
-        sketches = self
-        if search:
-            number = RegistrationNumber.objects.search(search).filter(case_type__model="ideasketch")
-            sketches = sketches.filter(
-                Q(title__icontains=search) | Q(registration__in=number.values("pk"))
-            )
-        if call is not None:
-            sketches = sketches.filter(call=call)
-        if state:
-            sketches = sketches.filter(state=state)
-        if organisation is not None:
-            sketches = sketches.filter(
-                Q(owner=organisation) | Q(participants__organisation=organisation)
-            ).distinct()
-        return sketches
 
 
 class IdeaSketch(models.Model):
@@ -186,10 +132,6 @@ class IdeaSketch(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def organisation_ids(self) -> set[int]:
-        """Owner, co-owners and partners: the organisations whose people are in conflict."""
-        return {self.owner_id, *(p.organisation_id for p in self.participants.all())}
-
     def co_owners(self) -> list[Organisation]:
         return [
             p.organisation for p in self.participants.all() if p.role == ParticipantRole.CO_OWNER
@@ -199,6 +141,20 @@ class IdeaSketch(models.Model):
         return [
             p.organisation for p in self.participants.all() if p.role == ParticipantRole.PARTNER
         ]
+
+
+# The fields an applicant writes (co-owners and partners are set apart).
+SKETCH_FIELDS = (
+    "title",
+    "summary",
+    "problem_and_target_group",
+    "complements_ordinary_work",
+    "estimated_amount",
+    "estimated_years",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
 
 
 class SketchParticipant(models.Model):
@@ -226,6 +182,18 @@ class SketchParticipant(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
+class CouncilMeetingQuerySet(models.QuerySet):
+    def for_list(self):
+        return (
+            self.select_related("fund")
+            .annotate(
+                present=models.Count("members_present", distinct=True),
+                decisions=models.Count("applicability_decisions", distinct=True),
+            )
+            .order_by("-held_on", "-pk")
+        )
+
+
 class CouncilMeeting(models.Model):
     """A meeting of the council for social investments, recorded by a fund administrator as
     its secretary. Its decisions (applicability now, recommendations later) point to it."""
@@ -247,6 +215,7 @@ class CouncilMeeting(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[members_present])
+    objects = CouncilMeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("council meeting")

@@ -9,6 +9,7 @@ from .applications import (
     application_update,
     application_withdraw,
 )
+from .board import board_decision_record
 from .calls import (
     call_cancel,
     call_create,
@@ -18,8 +19,7 @@ from .calls import (
     call_publish,
     call_update,
 )
-from .decisions import (
-    board_decision_record,
+from .proposals import (
     proposal_amounts_update,
     proposal_approve,
     proposal_create,

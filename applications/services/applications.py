@@ -9,9 +9,8 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from applications import notifications, versions
+from applications import notices, versions
 from applications.models import (
     Application,
     ApplicationAttachment,
@@ -22,78 +21,20 @@ from applications.models import (
     IdeaSketch,
     ReviewStatement,
     SketchState,
-    budget_totals,
 )
-from applications.services.sketches import check_participants, set_participants
+from applications.selectors.cases import problems_on_submit
+from applications.services.locks import application_lock, sketch_lock
+from applications.services.participants import check_participants, set_participants
+from applications.states import APPLICATION, application_on_time
+from applications.versions import APPLICATION_FIELDS, ROW_TABLES
 from core.errors import DomainError
-from core.events import event_record, register_actions
-from core.files import check_upload
+from core.events import event_record
+from core.files import store_upload
 from core.models import User
-from core.money import format_kr
+from core.notices import notify, notify_fund_administrators
 from core.services.registration import registration_number_describe
 
 A = ApplicationState
-# Recommended: the council's recommendation is recorded (and may be recorded again while the
-# proposal is with the administrators). Not proposed: closed when the board's decisions on the
-# call are recorded, for every application of the call that was not in the proposal.
-ALLOWED_TRANSITIONS = {
-    A.DRAFT: {A.SUBMITTED, A.WITHDRAWN, A.NOT_PROPOSED},
-    A.SUBMITTED: {A.REVISION_REQUESTED, A.WITHDRAWN, A.RECOMMENDED, A.NOT_PROPOSED},
-    A.REVISION_REQUESTED: {A.SUBMITTED, A.WITHDRAWN, A.NOT_PROPOSED},
-    A.RECOMMENDED: {A.RECOMMENDED, A.GRANTED, A.REJECTED, A.NOT_PROPOSED},
-    A.GRANTED: set(),
-    A.REJECTED: set(),
-    A.NOT_PROPOSED: set(),
-    A.WITHDRAWN: set(),
-}
-EDITABLE_STATES = {A.DRAFT, A.REVISION_REQUESTED}
-FIELDS = tuple(name for _key, _title, names in versions.FIELD_GROUPS for name in names)
-OPTIONAL_FIELDS = {"contact_phone"}
-# The tables edited with the draft, each with its editable columns.
-REQUIRED_TABLES = ("activities", "milestones", "indicators", "savings", "budget")
-# The tables edited with the draft, each with its editable columns (as its versions store them).
-ROW_TABLES = {name: versions.TABLES_BY_NAME[name].columns for name in REQUIRED_TABLES}
-
-register_actions(
-    {
-        "application.created": gettext_lazy("Application started from the idea sketch"),
-        "application.updated": gettext_lazy("Application changed: %(changed)s"),
-        "application.submitted": gettext_lazy("Version %(version)s submitted"),
-        "application.revision_requested": gettext_lazy("Returned for revision"),
-        "application.withdrawn": gettext_lazy("Application withdrawn"),
-        "application.attachment_added": gettext_lazy("Attachment %(title)s added"),
-        "application.attachment_removed": gettext_lazy("Attachment %(title)s removed"),
-    }
-)
-
-
-def _lock(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("call__fund", "owner", "registration", "sketch")
-        .get(pk=application.pk)
-    )
-
-
-def _refuse_transition(application: Application, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[A(application.state)]:
-        raise DomainError(
-            _("An application that is %(state)s cannot become %(to)s.")
-            % {"state": application.get_state_display().lower(), "to": A(to).label.lower()},
-            code="transition",
-        )
-
-
-def _refuse_unless_editable(application: Application) -> None:
-    if application.state not in EDITABLE_STATES:
-        raise DomainError(
-            _(
-                "The application is %(state)s and cannot be changed now. It can be changed "
-                "while it is a draft or returned for revision."
-            )
-            % {"state": application.get_state_display().lower()},
-            code="not_editable",
-        )
 
 
 @transaction.atomic
@@ -102,11 +43,7 @@ def application_create(
 ) -> Application:
     """Start the application of an applicable sketch, prefilled from it."""
     day = today or timezone.localdate()
-    sketch = (
-        IdeaSketch.objects.select_for_update(of=("self",))
-        .select_related("call", "registration")
-        .get(pk=sketch.pk)
-    )
+    sketch = sketch_lock(sketch)
     if sketch.state != SketchState.APPLICABLE:
         raise DomainError(
             _("Only an idea sketch the council judged applicable can become an application."),
@@ -192,13 +129,13 @@ def application_update(
 ) -> Application:
     """Save the draft: its fields, co-owners and partners (when given), and (for each table
     given in ``rows``) the table's rows."""
-    application = _lock(application)
-    _refuse_unless_editable(application)
+    application = application_lock(application)
+    APPLICATION.check_editable(application)
     participants_given = co_owners is not None or partners is not None
     co_owners, partners = list(co_owners or ()), list(partners or ())
     if participants_given:
         check_participants(application.owner, co_owners, partners, timezone.localdate())
-    cleaned = {name: fields.get(name, getattr(application, name)) for name in FIELDS}
+    cleaned = {name: fields.get(name, getattr(application, name)) for name in APPLICATION_FIELDS}
     for name, value in cleaned.items():
         if isinstance(value, str):
             cleaned[name] = value.strip()
@@ -213,7 +150,7 @@ def application_update(
     start, end = cleaned["planned_start"], cleaned["planned_end"]
     if start and end and end < start:
         raise DomainError(_("The planned end comes before the planned start."), field="planned_end")
-    changed = [name for name in FIELDS if getattr(application, name) != cleaned[name]]
+    changed = [name for name in APPLICATION_FIELDS if getattr(application, name) != cleaned[name]]
     for name in changed:
         setattr(application, name, cleaned[name])
     if changed:
@@ -232,76 +169,18 @@ def application_update(
     return application
 
 
-def problems_on_submit(application: Application) -> list[str]:
-    """What stops the application from being submitted, each as a sentence."""
-    problems = []
-    missing = [
-        str(Application._meta.get_field(name).verbose_name)
-        for name in FIELDS
-        if name not in OPTIONAL_FIELDS and getattr(application, name) in (None, "")
-    ]
-    if missing:
-        problems.append(_("Fill in: %(fields)s.") % {"fields": ", ".join(missing)})
-    for name in REQUIRED_TABLES:
-        if not getattr(application, name).exists():
-            problems.append(
-                _("Add at least one row to: %(table)s.")
-                % {"table": str(versions.TABLES_BY_NAME[name].title).lower()}
-            )
-    budget = list(application.budget.select_related("recipient"))
-    total = budget_totals(budget).fund
-    if application.amount_requested is not None and total != application.amount_requested:
-        problems.append(
-            _(
-                "The amount requested (%(requested)s) must equal the budget's rows financed by "
-                "the fund (%(total)s), a difference of %(difference)s."
-            )
-            % {
-                "requested": format_kr(application.amount_requested),
-                "total": format_kr(total),
-                "difference": format_kr(abs(application.amount_requested - total)),
-            }
-        )
-    participants = application.participants.select_related("organisation")
-    allowed = {application.owner_id} | {
-        p.organisation_id for p in participants if p.organisation.can_own_cases
-    }
-    strangers = sorted({row.recipient.name for row in budget if row.recipient_id not in allowed})
-    if strangers:
-        problems.append(
-            _(
-                "The fund pays only the owner, co-owners and partner departments; the budget "
-                "names other recipients: %(names)s."
-            )
-            % {"names": ", ".join(strangers)}
-        )
-    start, end = application.planned_start, application.planned_end
-    if start and end:
-        outside = sorted({row.year for row in budget if not start.year <= row.year <= end.year})
-        if outside:
-            problems.append(
-                _("Budget rows fall outside the project period %(start)s–%(end)s: %(years)s.")
-                % {
-                    "start": start.year,
-                    "end": end.year,
-                    "years": ", ".join(str(year) for year in outside),
-                }
-            )
-    return problems
-
-
 @transaction.atomic
 def application_submit(
     *, actor: User, application: Application, at: dt.datetime | None = None
 ) -> ApplicationVersion:
     """Freeze the application as its next version. A draft must be submitted by the call's
     last day for applications; a revision asked for may be submitted after it."""
-    application = _lock(application)
-    _refuse_transition(application, A.SUBMITTED)
+    application = application_lock(application)
+    from_state = APPLICATION.check(application, A.SUBMITTED)
     at = at or timezone.now()
     day = timezone.localdate(at)
     call = application.call
-    if application.state == A.DRAFT and not call.applications_open(day):
+    if not application_on_time(application, day):
         raise DomainError(
             _(
                 "The last day for applications in %(title)s was %(date)s. The application is "
@@ -326,7 +205,6 @@ def application_submit(
         submitted_by=actor,
         content=versions.snapshot(application),
     )
-    from_state = application.state
     application.state = A.SUBMITTED
     application.current_version = version.number
     application.submitted_at = at
@@ -342,11 +220,9 @@ def application_submit(
         to_state=application.state,
         data={"version": version.number},
     )
-    url = notifications.application_url(application)
-    notifications.notify(
-        "application_receipt", case=application, url=url, people=[actor], version=version.number
-    )
-    notifications.notify_fund_administrators(
+    url = notices.application_url(application)
+    notify("application_receipt", case=application, url=url, people=[actor], version=version.number)
+    notify_fund_administrators(
         "application_submitted", case=application, url=url, version=version.number
     )
     if version.number > 1:
@@ -354,10 +230,10 @@ def application_submit(
             assignment.reviewer
             for assignment in application.assignments.active().select_related("reviewer")
         ]
-        notifications.notify(
+        notify(
             "review_new_version",
             case=application,
-            url=notifications.review_url(application),
+            url=notices.review_url(application),
             people=reviewers,
             version=version.number,
         )
@@ -371,8 +247,8 @@ def application_request_revision(
     """A fund administrator returns a submitted application to the applicant for revision,
     optionally with scientific statements attached (shown to the applicant without the
     reviewers' names)."""
-    application = _lock(application)
-    _refuse_transition(application, A.REVISION_REQUESTED)
+    application = application_lock(application)
+    from_state = APPLICATION.check(application, A.REVISION_REQUESTED)
     message = (message or "").strip()
     if not message:
         raise DomainError(_("Say what the applicant should revise."), field="message")
@@ -382,7 +258,6 @@ def application_request_revision(
     )
     if len(attached) != len(set(statement_ids)):
         raise DomainError(_("Attach only statements on this application."), field="statements")
-    from_state = application.state
     application.state = A.REVISION_REQUESTED
     application.revision_message = message
     application.save(update_fields=["state", "revision_message"])
@@ -400,12 +275,11 @@ def application_request_revision(
         comment=message,
         data={"statements": len(attached)},
     )
-    last = application.versions.select_related("submitted_by").order_by("-number").first()
-    notifications.notify(
+    notify(
         "application_revision_requested",
         case=application,
-        url=notifications.application_url(application),
-        people=[last.submitted_by if last else None],
+        url=notices.application_url(application),
+        people=notices.applicant_people(application),
         emails=[application.contact_email],
         comment=message,
     )
@@ -414,12 +288,11 @@ def application_request_revision(
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application, reason: str) -> Application:
-    application = _lock(application)
-    _refuse_transition(application, A.WITHDRAWN)
+    application = application_lock(application)
+    from_state = APPLICATION.check(application, A.WITHDRAWN)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason for withdrawing."), field="reason")
-    from_state = application.state
     application.state = A.WITHDRAWN
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["state", "withdrawn_at"])
@@ -432,10 +305,8 @@ def application_withdraw(*, actor: User, application: Application, reason: str) 
         comment=reason,
     )
     if application.current_version:
-        notifications.notify_fund_administrators(
-            "application_withdrawn",
-            case=application,
-            url=notifications.application_url(application),
+        notify_fund_administrators(
+            "application_withdrawn", case=application, url=notices.application_url(application)
         )
     return application
 
@@ -444,19 +315,11 @@ def application_withdraw(*, actor: User, application: Application, reason: str) 
 def application_attachment_add(
     *, actor: User, application: Application, title: str, uploaded
 ) -> ApplicationAttachment:
-    application = _lock(application)
-    _refuse_unless_editable(application)
-    checked = check_upload(uploaded)
-    attachment = ApplicationAttachment(
-        application=application,
-        title=(title or "").strip() or checked.name,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
+    application = application_lock(application)
+    APPLICATION.check_editable(application)
+    attachment = store_upload(
+        ApplicationAttachment(application=application), uploaded, title=title, by=actor
     )
-    attachment.file.save(checked.name, uploaded, save=False)
-    attachment.save()
     event_record(
         actor=actor,
         action="application.attachment_added",
@@ -471,8 +334,8 @@ def application_attachment_remove(
     *, actor: User, attachment: ApplicationAttachment
 ) -> ApplicationAttachment:
     """Take a file out of the draft. The file stays: submitted versions may list it."""
-    application = _lock(attachment.application)
-    _refuse_unless_editable(application)
+    application = application_lock(attachment.application)
+    APPLICATION.check_editable(application)
     attachment = ApplicationAttachment.objects.select_for_update().get(pk=attachment.pk)
     if attachment.removed_at is None:
         attachment.removed_at = timezone.now()

@@ -7,42 +7,14 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from applications.models import Call, CallDocument, CallState
+from applications.models import CALL_FIELDS, Call, CallDocument, CallState
+from applications.services.locks import call_lock
+from applications.states import CALL
 from core.errors import DomainError
-from core.events import event_record, register_actions
-from core.files import check_upload
+from core.events import event_record
+from core.files import store_upload
 from core.models import Fund
-
-ALLOWED_TRANSITIONS = {
-    CallState.DRAFT: {CallState.PUBLISHED, CallState.CANCELLED},
-    CallState.PUBLISHED: {CallState.DECIDED, CallState.CANCELLED},
-    CallState.DECIDED: set(),
-    CallState.CANCELLED: set(),
-}
-EDITABLE_STATES = {CallState.DRAFT, CallState.PUBLISHED}
-FIELDS = (
-    "fund",
-    "title",
-    "description",
-    "idea_sketch_deadline",
-    "application_deadline",
-    "indicative_budget",
-    "decision_route",
-)
-
-register_actions(
-    {
-        "call.created": gettext_lazy("Call created as a draft"),
-        "call.updated": gettext_lazy("Call details changed: %(fields)s"),
-        "call.published": gettext_lazy("Call published"),
-        "call.decided": gettext_lazy("Call marked decided"),
-        "call.cancelled": gettext_lazy("Call cancelled"),
-        "call.document_added": gettext_lazy("Guidance document %(title)s added"),
-        "call.document_withdrawn": gettext_lazy("Guidance document %(title)s withdrawn"),
-    }
-)
 
 
 def _check_fields(fields: dict) -> None:
@@ -71,28 +43,11 @@ def _check_fields(fields: dict) -> None:
         )
 
 
-def _lock(call: Call) -> Call:
-    return Call.objects.select_for_update().select_related("fund").get(pk=call.pk)
-
-
-def _transition(call: Call, to: str) -> str:
-    if to not in ALLOWED_TRANSITIONS[CallState(call.state)]:
-        raise DomainError(
-            _("A call that is %(state)s cannot become %(to)s.")
-            % {
-                "state": call.get_state_display().lower(),
-                "to": CallState(to).label.lower(),
-            },
-            code="transition",
-        )
-    return call.state
-
-
 @transaction.atomic
 def call_create(*, actor, **fields) -> Call:
     _check_fields(fields)
     call = Call.objects.create(
-        **{name: fields[name] for name in FIELDS}, created_by=actor, state=CallState.DRAFT
+        **{name: fields[name] for name in CALL_FIELDS}, created_by=actor, state=CallState.DRAFT
     )
     event_record(actor=actor, action="call.created", target=call, to_state=call.state)
     return call
@@ -102,13 +57,8 @@ def call_create(*, actor, **fields) -> Call:
 def call_update(*, actor, call: Call, **fields) -> Call:
     """A draft can change freely. A published call keeps its fund, and its deadlines can only
     move later (applicants may already be working to them). Decided or cancelled: no change."""
-    call = _lock(call)
-    if call.state not in EDITABLE_STATES:
-        raise DomainError(
-            _("A call that is %(state)s can no longer be changed.")
-            % {"state": call.get_state_display().lower()},
-            code="not_editable",
-        )
+    call = call_lock(call)
+    CALL.check_editable(call)
     _check_fields(fields)
     if call.state == CallState.PUBLISHED:
         if fields["fund"].pk != call.fund_id:
@@ -119,7 +69,7 @@ def call_update(*, actor, call: Call, **fields) -> Call:
                     _("A published call's deadline can be extended but not brought forward."),
                     field=name,
                 )
-    changed = [name for name in FIELDS if getattr(call, name) != fields[name]]
+    changed = [name for name in CALL_FIELDS if getattr(call, name) != fields[name]]
     if not changed:
         return call
     for name in changed:
@@ -132,8 +82,8 @@ def call_update(*, actor, call: Call, **fields) -> Call:
 
 @transaction.atomic
 def call_publish(*, actor, call: Call, at: dt.datetime | None = None) -> Call:
-    call = _lock(call)
-    from_state = _transition(call, CallState.PUBLISHED)
+    call = call_lock(call)
+    from_state = CALL.check(call, CallState.PUBLISHED)
     at = at or timezone.now()
     today = timezone.localdate(at)
     if call.idea_sketch_deadline < today:
@@ -161,8 +111,8 @@ def call_publish(*, actor, call: Call, at: dt.datetime | None = None) -> Call:
 @transaction.atomic
 def call_decide(*, actor, call: Call, at: dt.datetime | None = None) -> Call:
     """Mark the round as decided (the board's decisions are recorded per application)."""
-    call = _lock(call)
-    from_state = _transition(call, CallState.DECIDED)
+    call = call_lock(call)
+    from_state = CALL.check(call, CallState.DECIDED)
     at = at or timezone.now()
     today = timezone.localdate(at)
     if call.application_deadline >= today:
@@ -182,8 +132,8 @@ def call_decide(*, actor, call: Call, at: dt.datetime | None = None) -> Call:
 
 @transaction.atomic
 def call_cancel(*, actor, call: Call, reason: str) -> Call:
-    call = _lock(call)
-    from_state = _transition(call, CallState.CANCELLED)
+    call = call_lock(call)
+    from_state = CALL.check(call, CallState.CANCELLED)
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for cancelling the call."), field="reason")
     call.state = CallState.CANCELLED
@@ -203,24 +153,9 @@ def call_cancel(*, actor, call: Call, reason: str) -> Call:
 
 @transaction.atomic
 def call_document_add(*, actor, call: Call, title: str, uploaded) -> CallDocument:
-    call = _lock(call)
-    if call.state not in EDITABLE_STATES:
-        raise DomainError(
-            _("A call that is %(state)s can no longer be changed.")
-            % {"state": call.get_state_display().lower()},
-            code="not_editable",
-        )
-    checked = check_upload(uploaded)
-    document = CallDocument(
-        call=call,
-        title=(title or "").strip() or checked.name,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        uploaded_by=actor,
-    )
-    document.file.save(checked.name, uploaded, save=False)
-    document.save()
+    call = call_lock(call)
+    CALL.check_editable(call)
+    document = store_upload(CallDocument(call=call), uploaded, title=title, by=actor)
     event_record(
         actor=actor, action="call.document_added", target=call, data={"title": document.title}
     )

@@ -11,11 +11,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from applications import notifications
+from applications import notices
 from applications.models import (
+    ASSIGNABLE_STATES,
+    DECLARATION,
     GRANT_OUTCOMES,
+    REVIEW_STATES,
     Application,
     ApplicationState,
     CouncilMeeting,
@@ -23,86 +25,37 @@ from applications.models import (
     Criterion,
     CriterionScore,
     Outcome,
-    ParticipantRole,
     RecommendationYear,
     ReviewAssignment,
     ReviewKind,
     ReviewStatement,
     Score,
 )
-from applications.models.reviews import REVIEW_STATES
-from applications.services.applications import _lock as _lock_application
-from applications.services.applications import _refuse_transition
-from core import access
+from applications.services.locks import application_lock, assignment_lock
+from applications.states import APPLICATION, PROPOSAL
+from core import access, conflicts
 from core.errors import DomainError
-from core.events import event_record, register_actions, register_value_labels
-from core.models import Membership, Role, User
-from core.money import MAX_AMOUNT, format_kr
+from core.events import event_record
+from core.models import Role, User
+from core.money import MAX_AMOUNT, check_years, format_kr
+from core.notices import notify, notify_fund_administrators
 
 A = ApplicationState
-# Reviewers are assigned and write while the application is with the fund (and, for statements,
-# also while the applicant revises it); nothing is scored after the recommendation.
-ASSIGNABLE_STATES = {A.SUBMITTED, A.REVISION_REQUESTED}
 ROLE_OF_KIND = {
     ReviewKind.COUNCIL: Role.COUNCIL_MEMBER,
     ReviewKind.SCIENTIFIC: Role.SCIENTIFIC_REVIEWER,
 }
-DECLARATION = gettext_lazy(
-    "I declare that I do not belong to the owner, a co-owner, a partner or a benefiting "
-    "organisation of this application, and that I have no other conflict of interest in it."
-)
-
-register_actions(
-    {
-        "review.assigned": gettext_lazy("%(reviewer)s assigned as %(as)s"),
-        "review.removed": gettext_lazy("Assignment of %(reviewer)s (%(as)s) withdrawn"),
-        "review.declared": gettext_lazy("%(reviewer)s declared no conflict of interest"),
-        "review.conflict_declared": gettext_lazy(
-            "%(reviewer)s declared a conflict of interest and is no longer assigned"
-        ),
-        "review.statement_submitted": gettext_lazy(
-            "Scientific statement on version %(version)s submitted"
-        ),
-        "review.scored": gettext_lazy("A council member's score of version %(version)s submitted"),
-        "recommendation.recorded": gettext_lazy(
-            "The council's recommendation recorded (meeting %(meeting)s): %(recommended)s"
-        ),
-    }
-)
-register_value_labels(
-    {
-        "as": lambda value: (
-            str(ReviewKind(value).label).lower() if value in ReviewKind.values else value
-        ),
-        "recommended": lambda value: (
-            str(Outcome(value).label).lower() if value in Outcome.values else value
-        ),
-    }
-)
 
 
-def conflict_reasons(person: User, application: Application, on: dt.date) -> list[str]:
-    """Why ``person`` is in conflict with the application on the day: each organisation of
-    theirs that owns, co-owns, partners or benefits from it, named with its part."""
-    parts: dict[int, str] = {application.owner_id: _("the owner")}
-    for participant in application.participants.all():
-        parts.setdefault(
-            participant.organisation_id,
-            _("a co-owner") if participant.role == ParticipantRole.CO_OWNER else _("a partner"),
+def _refuse_if_in_conflict(person: User, application: Application, day: dt.date, **error) -> None:
+    reasons = conflicts.reasons(person, application, day)
+    if reasons:
+        raise DomainError(
+            _("%(name)s cannot review this application because of a conflict of interest: %(why)s.")
+            % {"name": person.full_name, "why": "; ".join(reasons)},
+            code="conflict",
+            **error,
         )
-    for row in application.savings.all():
-        parts.setdefault(row.organisation_id, _("a benefiting organisation"))
-    memberships = (
-        Membership.objects.active_on(on)
-        .filter(user=person, organisation_id__in=parts)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    return [
-        _("member of %(organisation)s, %(part)s")
-        % {"organisation": m.organisation.name, "part": parts[m.organisation_id]}
-        for m in memberships
-    ]
 
 
 @transaction.atomic
@@ -116,7 +69,7 @@ def review_assign(
     today: dt.date | None = None,
 ) -> ReviewAssignment:
     day = today or timezone.localdate()
-    application = _lock_application(application)
+    application = application_lock(application)
     if application.state not in ASSIGNABLE_STATES:
         raise DomainError(
             _("An application that is %(state)s cannot be given reviewers.")
@@ -131,14 +84,7 @@ def review_assign(
             % {"name": reviewer.full_name, "role": Role(ROLE_OF_KIND[kind]).label.lower()},
             field="reviewer",
         )
-    reasons = conflict_reasons(reviewer, application, day)
-    if reasons:
-        raise DomainError(
-            _("%(name)s cannot review this application because of a conflict of interest: %(why)s.")
-            % {"name": reviewer.full_name, "why": "; ".join(reasons)},
-            field="reviewer",
-            code="conflict",
-        )
+    _refuse_if_in_conflict(reviewer, application, day, field="reviewer")
     if due_on is not None and due_on < day:
         raise DomainError(_("The due date cannot be in the past."), field="due_on")
     if (
@@ -160,22 +106,14 @@ def review_assign(
         target=assignment,
         data={"reviewer": reviewer.full_name, "as": kind},
     )
-    notifications.notify(
+    notify(
         "review_assigned",
         case=application,
-        url=notifications.review_url(application),
+        url=notices.review_url(application),
         people=[reviewer],
         assigned_as=str(ReviewKind(kind).label).lower(),
     )
     return assignment
-
-
-def _lock_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
-    return (
-        ReviewAssignment.objects.select_for_update(of=("self",))
-        .select_related("reviewer", "application")
-        .get(pk=assignment.pk)
-    )
 
 
 def _refuse_unless_active(assignment: ReviewAssignment) -> None:
@@ -189,7 +127,7 @@ def _refuse_unless_active(assignment: ReviewAssignment) -> None:
 @transaction.atomic
 def review_unassign(*, actor: User, assignment: ReviewAssignment, reason: str) -> ReviewAssignment:
     """A fund administrator withdraws an assignment. What the person wrote stays on record."""
-    assignment = _lock_assignment(assignment)
+    assignment = assignment_lock(assignment)
     _refuse_unless_active(assignment)
     reason = (reason or "").strip()
     if not reason:
@@ -213,7 +151,7 @@ def review_declare(
 ) -> ReviewAssignment:
     """The reviewer's declaration before reviewing. No conflict: stored with its text and time.
     A conflict: the assignment is removed and the fund administrators are told."""
-    assignment = _lock_assignment(assignment)
+    assignment = assignment_lock(assignment)
     _refuse_unless_active(assignment)
     if assignment.declared_at is not None:
         raise DomainError(
@@ -241,10 +179,10 @@ def review_declare(
             comment=text,
             data={"reviewer": assignment.reviewer.full_name},
         )
-        notifications.notify_fund_administrators(
+        notify_fund_administrators(
             "review_conflict_declared",
             case=application,
-            url=notifications.review_url(application),
+            url=notices.review_url(application),
             comment=text,
             reviewer=assignment.reviewer.full_name,
         )
@@ -271,7 +209,7 @@ def _refuse_unless_ready(assignment: ReviewAssignment, kind: str, version: int) 
         raise DomainError(
             _("Declare first that you have no conflict of interest."), code="not_declared"
         )
-    application = _lock_application(assignment.application)
+    application = application_lock(assignment.application)
     if CouncilRecommendation.objects.filter(application=application).exists():
         raise DomainError(
             _("The council's recommendation has been recorded; the review is closed."),
@@ -293,13 +231,7 @@ def _refuse_unless_ready(assignment: ReviewAssignment, kind: str, version: int) 
             code="outdated",
         )
     # Checked again here: a membership or a revision may have made a conflict since assignment.
-    reasons = conflict_reasons(assignment.reviewer, application, timezone.localdate())
-    if reasons:
-        raise DomainError(
-            _("%(name)s cannot review this application because of a conflict of interest: %(why)s.")
-            % {"name": assignment.reviewer.full_name, "why": "; ".join(reasons)},
-            code="conflict",
-        )
+    _refuse_if_in_conflict(assignment.reviewer, application, timezone.localdate())
     return application
 
 
@@ -307,7 +239,7 @@ def _refuse_unless_ready(assignment: ReviewAssignment, kind: str, version: int) 
 def review_statement_submit(
     *, actor: User, assignment: ReviewAssignment, version: int, evidence: str, evaluation: str
 ) -> ReviewStatement:
-    assignment = _lock_assignment(assignment)
+    assignment = assignment_lock(assignment)
     _refuse_unless_ready(assignment, ReviewKind.SCIENTIFIC, version)
     if assignment.statements.filter(version=version).exists():
         raise DomainError(
@@ -370,7 +302,7 @@ def application_score(
 ) -> Score:
     """A council member's score of the current version: for each of the five criteria met or
     not, 1-5 and a comment; a suggested outcome and amount. Final once submitted."""
-    assignment = _lock_assignment(assignment)
+    assignment = assignment_lock(assignment)
     application = _refuse_unless_ready(assignment, ReviewKind.COUNCIL, version)
     if assignment.scores.filter(version=version).exists():
         raise DomainError(
@@ -417,29 +349,6 @@ def application_score(
     return score
 
 
-def fund_years(application: Application) -> dict[int, int]:
-    """The fund-financed budget per year (a plan): the default amounts of a recommendation."""
-    years: dict[int, int] = {}
-    for row in application.budget.all():
-        if row.funding_source == "fund":
-            years[row.year] = years.get(row.year, 0) + row.amount
-    return dict(sorted(years.items()))
-
-
-def check_years(years: dict[int, int], *, field: str = "years") -> int:
-    """Amounts per year are whole, non-negative kronor; returns their total."""
-    for year, amount in years.items():
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise DomainError(
-                _("The amount for %(year)s must be whole kronor, 0 or more.") % {"year": year},
-                field=field,
-            )
-    total = sum(years.values())
-    if total > MAX_AMOUNT:
-        raise DomainError(_("The amount is too large."), field=field)
-    return total
-
-
 @transaction.atomic
 def recommendation_record(
     *,
@@ -456,10 +365,10 @@ def recommendation_record(
     """Record (or, while the proposal is with the administrators, record again) the council's
     joint recommendation. A criterion judged not met rules out a grant."""
     day = today or timezone.localdate()
-    application = _lock_application(application)
-    _refuse_transition(application, A.RECOMMENDED)
+    application = application_lock(application)
+    from_state = APPLICATION.check(application, A.RECOMMENDED)
     item = getattr(application, "proposal_item", None) if application.pk else None
-    if item is not None and item.proposal.state not in ("draft", "returned"):
+    if item is not None and not PROPOSAL.is_editable(item.proposal):
         raise DomainError(
             _(
                 "The application is in a proposal that has gone to the city director; the "
@@ -559,7 +468,6 @@ def recommendation_record(
         RecommendationYear(recommendation=recommendation, year=year, amount=amount)
         for year, amount in sorted(years.items())
     )
-    from_state = application.state
     application.state = A.RECOMMENDED
     application.save(update_fields=["state"])
     event_record(
@@ -574,11 +482,11 @@ def recommendation_record(
     outcome_text = str(Outcome(outcome).label).lower()
     if total:
         outcome_text = f"{outcome_text}, {format_kr(total)}"
-    notifications.notify(
+    notify(
         "application_recommended",
         case=application,
-        url=notifications.application_url(application),
-        people=notifications.applicant_people(application),
+        url=notices.application_url(application),
+        people=notices.applicant_people(application),
         emails=[application.contact_email],
         comment=f"{summary}\n\n{reasons}",
         outcome=outcome_text,

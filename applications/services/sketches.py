@@ -7,10 +7,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from applications import notifications
+from applications import notices
 from applications.models import (
+    SKETCH_FIELDS,
     ApplicabilityDecision,
     ApplicabilityOutcome,
     Call,
@@ -19,137 +19,26 @@ from applications.models import (
     CouncilMeeting,
     DecisionConflict,
     IdeaSketch,
-    ParticipantRole,
     SketchState,
 )
+from applications.selectors.cases import missing_on_submit
+from applications.selectors.council import council_members
+from applications.services.locks import sketch_lock
+from applications.services.participants import check_participants, set_participants
+from applications.states import OUTCOME_STATE, SKETCH, awaits_council, sketch_on_time
+from core import conflicts
 from core.errors import DomainError
-from core.events import event_record, register_actions, register_value_labels
-from core.models import Fund, Membership, Organisation, Role, User
-from core.selectors import people_with_role
+from core.events import event_record
+from core.models import Fund, Organisation, User
+from core.notices import notify, notify_fund_administrators
 from core.services.registration import registration_number_allocate, registration_number_describe
 
 S = SketchState
-ALLOWED_TRANSITIONS = {
-    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
-    S.SUBMITTED: {S.APPLICABLE, S.NOT_APPLICABLE, S.RETURNED, S.WITHDRAWN},
-    S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
-    S.APPLICABLE: set(),
-    S.NOT_APPLICABLE: set(),
-    S.WITHDRAWN: set(),
-}
-EDITABLE_STATES = {S.DRAFT, S.RETURNED}
-FIELDS = (
-    "title",
-    "summary",
-    "problem_and_target_group",
-    "complements_ordinary_work",
-    "estimated_amount",
-    "estimated_years",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-# Everything but the telephone must be filled in before the sketch is submitted.
-REQUIRED_ON_SUBMIT = FIELDS[:-1]
-
-register_actions(
-    {
-        "sketch.created": gettext_lazy("Idea sketch started"),
-        "sketch.updated": gettext_lazy("Idea sketch changed: %(changed)s"),
-        "sketch.submitted": gettext_lazy("Idea sketch submitted as %(number)s"),
-        "sketch.withdrawn": gettext_lazy("Idea sketch withdrawn"),
-        "sketch.decided": gettext_lazy("Council meeting %(meeting)s: %(outcome)s"),
-        "council_meeting.created": gettext_lazy("Council meeting %(date)s recorded"),
-    }
-)
-register_value_labels(
-    {
-        "outcome": lambda value: (
-            str(ApplicabilityOutcome(value).label)
-            if value in ApplicabilityOutcome.values
-            else value
-        )
-    }
-)
-
-
-def _refuse_transition(sketch: IdeaSketch, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[S(sketch.state)]:
-        raise DomainError(
-            _("An idea sketch that is %(state)s cannot become %(to)s.")
-            % {"state": sketch.get_state_display().lower(), "to": S(to).label.lower()},
-            code="transition",
-        )
-
-
-def _lock(sketch: IdeaSketch) -> IdeaSketch:
-    return (
-        IdeaSketch.objects.select_for_update(of=("self",))
-        .select_related("call__fund", "owner", "registration")
-        .get(pk=sketch.pk)
-    )
-
-
-def check_participants(owner: Organisation, co_owners, partners, day: dt.date) -> None:
-    if not owner.can_own_cases:
-        raise DomainError(
-            _("%(name)s is a non-profit partner and cannot own a case. Name it as a partner.")
-            % {"name": owner.name},
-            field="owner",
-        )
-    if not owner.is_active_on(day):
-        raise DomainError(
-            _("%(name)s is no longer active and cannot own a new case.") % {"name": owner.name},
-            field="owner",
-        )
-    for organisation in co_owners:
-        if not organisation.can_own_cases:
-            raise DomainError(
-                _("%(name)s is a non-profit partner and cannot be a co-owner.")
-                % {"name": organisation.name},
-                field="co_owners",
-            )
-    named = [*co_owners, *partners]
-    if owner in named:
-        raise DomainError(
-            _("The lead owner is named again as co-owner or partner. Name it only once."),
-            field="co_owners" if owner in co_owners else "partners",
-        )
-    if len({o.pk for o in named}) != len(named):
-        raise DomainError(
-            _("An organisation is named both as co-owner and partner. Choose one."),
-            field="partners",
-        )
-    for organisation in named:
-        if not organisation.is_active_on(day):
-            raise DomainError(
-                _("%(name)s is no longer active.") % {"name": organisation.name},
-                field="co_owners" if organisation in co_owners else "partners",
-            )
-
-
-def set_participants(case, co_owners, partners) -> bool:
-    """Make a sketch's or an application's co-owners and partners exactly these. Returns
-    whether anything changed. (Participant rows of a case are replaced, not edited: their
-    history keeps the earlier ones.)"""
-    wanted = {o.pk: ParticipantRole.CO_OWNER for o in co_owners}
-    wanted.update({o.pk: ParticipantRole.PARTNER for o in partners})
-    current = {p.organisation_id: p for p in case.participants.all()}
-    changed = False
-    for organisation_id, participant in current.items():
-        if wanted.get(organisation_id) != participant.role:
-            participant.delete()
-            changed = True
-    for organisation_id, role in wanted.items():
-        if organisation_id not in current or current[organisation_id].role != role:
-            case.participants.create(organisation_id=organisation_id, role=role)
-            changed = True
-    return changed
 
 
 def _clean_fields(fields: dict) -> dict:
-    cleaned = {name: fields.get(name) for name in FIELDS}
-    for name in FIELDS:
+    cleaned = {name: fields.get(name) for name in SKETCH_FIELDS}
+    for name in SKETCH_FIELDS:
         if isinstance(cleaned[name], str):
             cleaned[name] = cleaned[name].strip()
         elif cleaned[name] is None and name not in ("estimated_amount", "estimated_years"):
@@ -199,16 +88,11 @@ def idea_sketch_create(
 def idea_sketch_update(
     *, actor: User, sketch: IdeaSketch, co_owners=(), partners=(), **fields
 ) -> IdeaSketch:
-    sketch = _lock(sketch)
-    if sketch.state not in EDITABLE_STATES:
-        raise DomainError(
-            _("An idea sketch that is %(state)s can no longer be changed.")
-            % {"state": sketch.get_state_display().lower()},
-            code="not_editable",
-        )
+    sketch = sketch_lock(sketch)
+    SKETCH.check_editable(sketch)
     check_participants(sketch.owner, co_owners, partners, timezone.localdate())
     cleaned = _clean_fields(fields)
-    changed = [name for name in FIELDS if getattr(sketch, name) != cleaned[name]]
+    changed = [name for name in SKETCH_FIELDS if getattr(sketch, name) != cleaned[name]]
     for name in changed:
         setattr(sketch, name, cleaned[name])
     if changed:
@@ -221,24 +105,15 @@ def idea_sketch_update(
     return sketch
 
 
-def missing_on_submit(sketch: IdeaSketch) -> list[str]:
-    """The labels of required fields that are still empty."""
-    return [
-        str(IdeaSketch._meta.get_field(name).verbose_name)
-        for name in REQUIRED_ON_SUBMIT
-        if getattr(sketch, name) in (None, "")
-    ]
-
-
 @transaction.atomic
 def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | None = None):
     """Submit a draft while the call is open, or a sketch returned for completion (also after
     the deadline). The first submission gives the case its registration number."""
-    sketch = _lock(sketch)
-    _refuse_transition(sketch, S.SUBMITTED)
+    sketch = sketch_lock(sketch)
+    from_state = SKETCH.check(sketch, S.SUBMITTED)
     at = at or timezone.now()
     day = timezone.localdate(at)
-    if sketch.state == S.DRAFT and not sketch.call.sketches_open(day):
+    if not sketch_on_time(sketch, day):
         raise DomainError(
             _(
                 "The last day for idea sketches in %(title)s was %(date)s. The sketch is kept "
@@ -258,7 +133,6 @@ def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | Non
             _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)},
             code="incomplete",
         )
-    from_state = sketch.state
     if sketch.registration_id is None:
         sketch.registration = registration_number_allocate(
             fund=sketch.call.fund,
@@ -284,17 +158,16 @@ def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | Non
         to_state=sketch.state,
         data={"number": number},
     )
-    url = notifications.sketch_url(sketch)
-    notifications.notify("sketch_receipt", case=sketch, url=url, people=[actor])
-    notifications.notify_fund_administrators("sketch_submitted", case=sketch, url=url)
+    url = notices.sketch_url(sketch)
+    notify("sketch_receipt", case=sketch, url=url, people=[actor])
+    notify_fund_administrators("sketch_submitted", case=sketch, url=url)
     return sketch
 
 
 @transaction.atomic
 def idea_sketch_withdraw(*, actor: User, sketch: IdeaSketch, reason: str = "") -> IdeaSketch:
-    sketch = _lock(sketch)
-    _refuse_transition(sketch, S.WITHDRAWN)
-    from_state = sketch.state
+    sketch = sketch_lock(sketch)
+    from_state = SKETCH.check(sketch, S.WITHDRAWN)
     sketch.state = S.WITHDRAWN
     sketch.withdrawn_at = timezone.now()
     sketch.save(update_fields=["state", "withdrawn_at"])
@@ -307,17 +180,11 @@ def idea_sketch_withdraw(*, actor: User, sketch: IdeaSketch, reason: str = "") -
         comment=(reason or "").strip(),
     )
     if sketch.registration_id:
-        notifications.notify_fund_administrators(
-            "sketch_withdrawn", case=sketch, url=notifications.sketch_url(sketch)
-        )
+        notify_fund_administrators("sketch_withdrawn", case=sketch, url=notices.sketch_url(sketch))
     return sketch
 
 
 # --- The council ------------------------------------------------------------------------------
-
-
-def council_members(on: dt.date):
-    return people_with_role(Role.COUNCIL_MEMBER, on)
 
 
 @transaction.atomic
@@ -361,20 +228,6 @@ def council_meeting_create(
     return meeting
 
 
-def organisation_conflicts(members, organisation_ids: set[int], on: dt.date) -> set[int]:
-    """The members who belong, on the day, to one of the case's organisations."""
-    return set(
-        Membership.objects.active_on(on)
-        .filter(user__in=members, organisation_id__in=organisation_ids)
-        .values_list("user_id", flat=True)
-    )
-
-
-OUTCOME_STATE = {
-    ApplicabilityOutcome.APPLICABLE: S.APPLICABLE,
-    ApplicabilityOutcome.NOT_APPLICABLE: S.NOT_APPLICABLE,
-    ApplicabilityOutcome.RETURNED: S.RETURNED,
-}
 OUTCOME_NOTICE = {
     ApplicabilityOutcome.APPLICABLE: "sketch_applicable",
     ApplicabilityOutcome.NOT_APPLICABLE: "sketch_not_applicable",
@@ -395,8 +248,8 @@ def applicability_decide(
     """Record the council's decision on a submitted sketch. Members present who belong to one
     of the case's organisations, and those who declared a conflict (``{member: text}``), take
     no part; at least one member must remain."""
-    sketch = _lock(sketch)
-    if sketch.state != S.SUBMITTED:
+    sketch = sketch_lock(sketch)
+    if not awaits_council(sketch):
         raise DomainError(
             _(
                 "The sketch is %(state)s: there is no submission waiting for a decision. "
@@ -430,7 +283,7 @@ def applicability_decide(
             _("Only members present at the meeting can declare a conflict."),
             field="declared_conflicts",
         )
-    by_organisation = organisation_conflicts(present, sketch.organisation_ids(), meeting.held_on)
+    by_organisation = conflicts.people_in_conflict(present, sketch, meeting.held_on)
     taking_part = [m for m in present if m.pk not in by_organisation and m.pk not in declared]
     if not taking_part:
         raise DomainError(
@@ -469,10 +322,10 @@ def applicability_decide(
             "outcome": outcome,
         },
     )
-    notifications.notify(
+    notify(
         OUTCOME_NOTICE[outcome],
         case=sketch,
-        url=notifications.sketch_url(sketch),
+        url=notices.sketch_url(sketch),
         people=[sketch.submitted_by],
         emails=[sketch.contact_email],
         comment=reason,

@@ -5,42 +5,35 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, services, versions
-from applications.forms import DocumentForm
 from applications.forms.cases import (
     ROW_FORMS,
     ApplicationForm,
     RevisionForm,
     SketchFilterForm,
     SubmitForm,
-    WithdrawForm,
     row_formsets,
 )
 from applications.models import (
     Application,
     ApplicationState,
     ApplicationVersion,
-    BoardDecision,
     Call,
-    CouncilRecommendation,
-    IdeaSketch,
-    ReviewStatement,
-    budget_totals,
 )
-from applications.models.sketches import split_participants
-from applications.services import applications as application_services
+from applications.selectors.cases import application_page, problems_on_submit
+from applications.selectors.reviews import statements_to_share
+from applications.states import APPLICATION, application_on_time
+from applications.versions import APPLICATION_FIELDS, ROW_TABLES
 from core.errors import DomainError
-from core.events import describe
-from core.forms import bound_or_restored
-from core.http import add_domain_error, idempotent, paginate
+from core.forms import ReasonForm, bound_or_restored
+from core.http import add_domain_error, file_download, idempotent, paginate, upload_page
 from core.middleware import keeps_form
-from core.models import Event
 
 PAGE_SIZE = 50
 
@@ -72,81 +65,18 @@ def application_list(request):
     )
 
 
-def _tables(application: Application) -> dict:
-    """The draft's rows, loaded once each, with the names the templates show."""
-    return {
-        "participants": list(application.participants.select_related("organisation")),
-        "activities": list(application.activities.all()),
-        "milestones": list(application.milestones.all()),
-        "indicators": list(application.indicators.all()),
-        "savings": list(application.savings.select_related("organisation")),
-        "budget": list(application.budget.select_related("recipient")),
-    }
-
-
 def application_detail(request, pk: int):
     application = access.get_application_for(request.user, pk)
-    user = request.user
-    can_edit = access.can_edit_case(user, application)
-    state = ApplicationState(application.state)
-    tables = _tables(application)
-    window = application.reclaim_window_estimate()
-    savings = [(row, window is not None and row.year in window) for row in tables["savings"]]
-    attachments = list(application.attachments.filter(removed_at__isnull=True))
-    version_list = list(
-        application.versions.select_related("submitted_by").only(
-            "number", "submitted_at", "submitted_by__full_name", "application_id"
-        )
-    )
-    events = [(event, describe(event)) for event in Event.objects.for_target(application)[:100]]
-    allowed = application_services.ALLOWED_TRANSITIONS[state]
-    shared = list(
-        ReviewStatement.objects.filter(
-            assignment__application=application, shared_at__isnull=False
-        ).order_by("version", "submitted_at", "pk")
-    )
     return render(
         request,
         "applications/application_detail.html",
-        {
-            "can_read_sketch": IdeaSketch.objects.visible_to(user)
-            .filter(pk=application.sketch_id)
-            .exists(),
-            "can_read_review": access.reads_everything(user)
-            or application.assignments.filter(reviewer_id=user.pk).exists(),
-            "recommendation": CouncilRecommendation.objects.filter(application=application)
-            .select_related("meeting")
-            .prefetch_related("years")
-            .first(),
-            "board_decision": BoardDecision.objects.filter(application=application)
-            .prefetch_related("years")
-            .first(),
-            # Shown to the applicant without the reviewers' names, numbered instead.
-            "shared_statements": list(enumerate(shared, start=1)),
-            "application": application,
-            **tables,
-            **split_participants(tables["participants"]),
-            "savings": savings,
-            "window": window,
-            "budget_summary": budget_totals(tables["budget"]),
-            "attachments": attachments,
-            "versions": version_list,
-            "events": events,
-            "problems": application_services.problems_on_submit(application)
-            if can_edit and state in application_services.EDITABLE_STATES
-            else [],
-            "can_edit": can_edit and state in application_services.EDITABLE_STATES,
-            "can_submit": can_edit and ApplicationState.SUBMITTED in allowed,
-            "can_withdraw": can_edit and ApplicationState.WITHDRAWN in allowed,
-            "can_request_revision": access.can_manage_cases(user)
-            and ApplicationState.REVISION_REQUESTED in allowed,
-        },
+        application_page(request.user, application),
     )
 
 
 def _row_initial(application: Application) -> dict[str, list[dict]]:
     initial = {}
-    for name, columns in application_services.ROW_TABLES.items():
+    for name, columns in ROW_TABLES.items():
         rows = []
         for row in getattr(application, name).all():
             values = {"pk": row.pk}
@@ -175,14 +105,14 @@ def _rows_from(formsets) -> dict[str, list[dict]]:
 @keeps_form
 def application_edit(request, pk: int):
     application = access.get_application_for(request.user, pk, write=True)
-    if application.state not in application_services.EDITABLE_STATES:
+    if not APPLICATION.is_editable(application):
         messages.error(
             request,
             _("The application is %(state)s and cannot be changed now.")
             % {"state": application.get_state_display().lower()},
         )
         return redirect("applications:detail", pk=application.pk)
-    initial = {name: getattr(application, name) for name in application_services.FIELDS}
+    initial = {name: getattr(application, name) for name in APPLICATION_FIELDS}
     participants = list(application.participants.all())
     initial["co_owners"] = [p.organisation_id for p in participants if p.role == "co_owner"]
     initial["partners"] = [p.organisation_id for p in participants if p.role == "partner"]
@@ -260,7 +190,6 @@ def application_submit(request, pk: int):
                 reverse("applications:version", args=[application.pk, version.number])
                 + "?receipt=1"
             )
-    state = ApplicationState(application.state)
     return render(
         request,
         "applications/application_submit.html",
@@ -268,11 +197,10 @@ def application_submit(request, pk: int):
             "application": application,
             "form": form,
             "error": error,
-            "problems": application_services.problems_on_submit(application),
-            "submittable": ApplicationState.SUBMITTED
-            in application_services.ALLOWED_TRANSITIONS[state],
-            "revision": state == ApplicationState.REVISION_REQUESTED,
-            "open": application.call.applications_open(),
+            "problems": problems_on_submit(application),
+            "submittable": APPLICATION.allows(application, ApplicationState.SUBMITTED),
+            "revision": application.state == ApplicationState.REVISION_REQUESTED,
+            "open": application_on_time(application),
         },
     )
 
@@ -343,45 +271,20 @@ def version_compare(request, pk: int):
 @idempotent
 def attachment_add(request, pk: int):
     application = access.get_application_for(request.user, pk, write=True)
-    form = DocumentForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_attachment_add(
-                actor=request.user,
-                application=application,
-                title=form.cleaned_data["title"],
-                uploaded=form.cleaned_data["file"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The attachment has been added."))
-            return redirect("applications:detail", pk=application.pk)
-    return render(
+    return upload_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "multipart": True,
-            "title": _("Add an attachment to %(title)s") % {"title": application.title},
-            "button": _("Upload"),
-            "back_href": reverse("applications:detail", args=[application.pk]),
-            "back_label": application.title,
-        },
+        upload=lambda **file: services.application_attachment_add(
+            actor=request.user, application=application, **file
+        ),
+        title=_("Add an attachment to %(title)s") % {"title": application.title},
+        success=_("The attachment has been added."),
+        back_href=reverse("applications:detail", args=[application.pk]),
+        back_label=application.title,
     )
 
 
 def attachment_download(request, pk: int, attachment_pk: int):
-    attachment = access.get_attachment_for(request.user, pk, attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return file_download(access.get_attachment_for(request.user, pk, attachment_pk))
 
 
 @require_POST
@@ -405,11 +308,7 @@ def application_request_revision(request, pk: int):
     application = access.get_application_for(request.user, pk)
     if not access.can_manage_cases(request.user):
         raise PermissionDenied
-    statements = list(
-        ReviewStatement.objects.filter(
-            assignment__application=application, version=application.current_version
-        ).order_by("submitted_at", "pk")
-    )
+    statements = statements_to_share(application)
     form = RevisionForm(
         bound_or_restored(request),
         statements=[
@@ -457,7 +356,7 @@ def application_request_revision(request, pk: int):
 @idempotent
 def application_withdraw(request, pk: int):
     application = access.get_application_for(request.user, pk, write=True)
-    form = WithdrawForm(bound_or_restored(request))
+    form = ReasonForm(bound_or_restored(request), message=_("Give the reason for withdrawing."))
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, services
-from applications.forms import CallForm, DocumentForm
-from applications.models import Call, CallDocument
+from applications.forms import CallForm
+from applications.models import CALL_FIELDS, Call
+from applications.selectors.calls import call_page
+from applications.states import CALL
 from core.errors import DomainError
-from core.events import describe
 from core.forms import ReasonForm, bound_or_restored
-from core.http import add_domain_error, idempotent, paginate
+from core.http import add_domain_error, file_download, idempotent, paginate, upload_page
 from core.middleware import keeps_form
-from core.models import Event
 
 PAGE_SIZE = 50
 
@@ -44,26 +43,7 @@ def call_list(request):
 
 def call_detail(request, pk: int):
     call = access.get_call_for(request.user, pk)
-    can_manage = access.can_manage_calls(request.user)
-    documents = CallDocument.objects.filter(call=call).select_related("uploaded_by")
-    if not can_manage:
-        documents = documents.filter(withdrawn_at__isnull=True)
-    events = []
-    if can_manage:
-        events = [(event, describe(event)) for event in Event.objects.for_target(call)[:100]]
-    return render(
-        request,
-        "applications/call_detail.html",
-        {
-            "call": call,
-            "documents": documents,
-            "events": events,
-            "today": timezone.localdate(),
-            "can_manage": can_manage,
-            "editable": can_manage and call.state in services.calls.EDITABLE_STATES,
-            "can_start_sketch": call.sketches_open() and access.can_start_sketch(request.user),
-        },
-    )
+    return render(request, "applications/call_detail.html", call_page(request.user, call))
 
 
 def _call_form_page(request, form, *, title, button, back_href, back_label):
@@ -115,7 +95,7 @@ def call_create(request):
 @keeps_form
 def call_edit(request, pk: int):
     call = access.get_call_for(request.user, pk, write=True)
-    initial = {name: getattr(call, name) for name in services.calls.FIELDS}
+    initial = {name: getattr(call, name) for name in CALL_FIELDS}
     form = CallForm(bound_or_restored(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,52 +179,25 @@ def call_cancel(request, pk: int):
 @idempotent
 def call_document_add(request, pk: int):
     call = access.get_call_for(request.user, pk, write=True)
-    form = DocumentForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.call_document_add(
-                actor=request.user,
-                call=call,
-                title=form.cleaned_data["title"],
-                uploaded=form.cleaned_data["file"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The document has been added."))
-            return redirect("calls:detail", pk=call.pk)
-    return render(
+    return upload_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "multipart": True,
-            "title": _("Add a guidance document to %(title)s") % {"title": call.title},
-            "button": _("Upload"),
-            "back_href": reverse("calls:detail", args=[call.pk]),
-            "back_label": call.title,
-        },
+        upload=lambda **file: services.call_document_add(actor=request.user, call=call, **file),
+        title=_("Add a guidance document to %(title)s") % {"title": call.title},
+        success=_("The document has been added."),
+        back_href=reverse("calls:detail", args=[call.pk]),
+        back_label=call.title,
     )
 
 
 def call_document(request, pk: int, document_pk: int):
-    document = access.get_call_document_for(request.user, pk, document_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return file_download(access.get_call_document_for(request.user, pk, document_pk))
 
 
 @require_POST
 def call_document_withdraw(request, pk: int, document_pk: int):
     document = access.get_call_document_for(request.user, pk, document_pk, write=True)
     call = document.call
-    if call.state not in services.calls.EDITABLE_STATES:
+    if not CALL.is_editable(call):
         messages.error(request, _("The call can no longer be changed."))
     else:
         services.call_document_withdraw(actor=request.user, document=document)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +13,14 @@ from django.utils.translation import gettext as _
 
 from applications import access, services
 from applications.forms.cases import ApplicabilityForm, CouncilMeetingForm
-from applications.models import CouncilMeeting, IdeaSketch, SketchState
-from applications.models.sketches import split_participants
-from applications.services.sketches import council_members, organisation_conflicts
+from applications.models import CouncilMeeting
+from applications.selectors.council import (
+    council_members,
+    decision_page,
+    meeting_page,
+    sketches_awaiting_council,
+)
+from applications.states import awaits_council
 from core.errors import DomainError
 from core.forms import bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
@@ -24,28 +28,11 @@ from core.middleware import keeps_form
 from core.models import Fund
 
 
-def _require_secretary(user):
-    if not access.can_manage_cases(user):
-        raise PermissionDenied
-
-
-def _require_reader(user):
-    if not access.can_read_council(user):
-        raise PermissionDenied
-
-
 def meeting_list(request):
-    _require_reader(request.user)
-    meetings = (
-        CouncilMeeting.objects.select_related("fund")
-        .annotate(
-            present=Count("members_present", distinct=True),
-            decisions=Count("applicability_decisions", distinct=True),
-        )
-        .order_by("-held_on", "-pk")
-    )
-    page, query = paginate(request, meetings, 50)
-    waiting = IdeaSketch.objects.filter(state=SketchState.SUBMITTED).count()
+    if not access.can_read_council(request.user):
+        raise PermissionDenied
+    page, query = paginate(request, CouncilMeeting.objects.for_list(), 50)
+    waiting = sketches_awaiting_council().count()
     return render(
         request,
         "applications/meeting_list.html",
@@ -74,7 +61,8 @@ def _fund_for(request) -> Fund:
 @keeps_form
 @idempotent
 def meeting_create(request):
-    _require_secretary(request.user)
+    if not access.can_manage_cases(request.user):
+        raise PermissionDenied
     fund = _fund_for(request)
     today = timezone.localdate()
     form = CouncilMeetingForm(
@@ -113,48 +101,22 @@ def meeting_create(request):
     )
 
 
-def _get_meeting(user, pk: int, *, write: bool = False) -> CouncilMeeting:
-    if write:
-        _require_secretary(user)
-    else:
-        _require_reader(user)
-    meeting = CouncilMeeting.objects.select_related("fund", "created_by").filter(pk=pk).first()
-    if meeting is None:
-        raise Http404
-    return meeting
-
-
 def meeting_detail(request, pk: int):
-    meeting = _get_meeting(request.user, pk)
-    waiting = (
-        IdeaSketch.objects.filter(state=SketchState.SUBMITTED, call__fund=meeting.fund)
-        .select_related("call", "owner", "registration")
-        .order_by("submitted_at", "pk")
-    )
-    decisions = meeting.applicability_decisions.select_related(
-        "sketch__registration", "sketch__owner"
-    ).prefetch_related("conflicts__member")
+    meeting = access.get_meeting_for(request.user, pk)
     return render(
         request,
         "applications/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "members": meeting.members_present.order_by("full_name"),
-            "waiting": waiting,
-            "decisions": decisions,
-            "can_record": access.can_manage_cases(request.user),
-        },
+        {**meeting_page(meeting), "can_record": access.can_manage_cases(request.user)},
     )
 
 
 @keeps_form
 @idempotent
 def sketch_decide(request, pk: int, sketch_pk: int):
-    meeting = _get_meeting(request.user, pk, write=True)
+    meeting = access.get_meeting_for(request.user, pk, write=True)
     sketch = access.get_sketch_for(request.user, sketch_pk)
-    members = list(meeting.members_present.order_by("full_name"))
-    in_conflict = organisation_conflicts(members, sketch.organisation_ids(), meeting.held_on)
-    free = [m for m in members if m.pk not in in_conflict]
+    context = decision_page(meeting, sketch)
+    free = context.pop("free_members")
     form = ApplicabilityForm(bound_or_restored(request), members=free)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,15 +141,12 @@ def sketch_decide(request, pk: int, sketch_pk: int):
         request,
         "applications/sketch_decide.html",
         {
+            **context,
             "form": form,
-            "meeting": meeting,
-            "sketch": sketch,
-            "conflicted": [m for m in members if m.pk in in_conflict],
             "free": [
                 (member, form[f"conflict_{member.pk}"], form[f"conflict_text_{member.pk}"])
                 for member in free
             ],
-            "decidable": sketch.state == SketchState.SUBMITTED,
-            **split_participants(sketch.participants.select_related("organisation")),
+            "decidable": awaits_council(sketch),
         },
     )

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,25 +22,17 @@ from applications.forms.reviews import (
     MessageForm,
     SummaryForm,
 )
-from applications.models import (
-    GRANT_OUTCOMES,
-    Application,
-    BoardDecision,
-    Call,
-    CouncilRecommendation,
-    Proposal,
-    ProposalItem,
-    ProposalState,
+from applications.models import BoardDecision, Call, Proposal
+from applications.selectors.proposals import (
+    calls_ready_for_proposal,
+    proposal_items,
+    proposal_page,
 )
-from applications.services.decisions import EDITABLE_STATES, committed_elsewhere
+from applications.states import with_city_director
 from core.errors import DomainError
-from core.events import describe
 from core.forms import bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
-from core.models import Event
-
-P = ProposalState
 
 
 def proposal_list(request):
@@ -53,15 +43,7 @@ def proposal_list(request):
     ready = []
     if access.can_manage_cases(request.user):
         # Calls whose council has recommended a grant and which have no proposal yet.
-        ready = list(
-            Call.objects.filter(
-                proposal__isnull=True,
-                applications__recommendation__outcome__in=GRANT_OUTCOMES,
-                applications__state="recommended",
-            )
-            .distinct()
-            .order_by("-application_deadline", "-pk")
-        )
+        ready = list(calls_ready_for_proposal().order_by("-application_deadline", "-pk"))
     return render(
         request,
         "applications/proposal_list.html",
@@ -86,70 +68,12 @@ def proposal_create(request):
     return redirect("proposals:detail", pk=proposal.pk)
 
 
-def _items(proposal: Proposal) -> list[ProposalItem]:
-    items = list(
-        proposal.items.select_related(
-            "application__registration", "application__owner", "recommendation__meeting"
-        ).prefetch_related(
-            "years",
-            Prefetch(
-                "decision",
-                queryset=BoardDecision.objects.select_related("recorded_by").prefetch_related(
-                    "years"
-                ),
-            ),
-        )
-    )
-    for item in items:
-        item.year_list = [row.year for row in item.years.all()]
-    return items
-
-
 def proposal_detail(request, pk: int):
     proposal = access.get_proposal_for(request.user, pk)
-    user = request.user
-    items = _items(proposal)
-    total = sum(item.amount for item in items)
-    today = timezone.localdate()
-    position = proposal.call.fund.position(today)
-    elsewhere = committed_elsewhere(proposal)
-    # What the reader may see of the rest of the call, and never drafts.
-    others = list(
-        Application.objects.visible_to(user)
-        .filter(call=proposal.call, current_version__gt=0)
-        .exclude(pk__in=[item.application_id for item in items])
-        .select_related("registration", "owner")
-        .order_by("registration__year", "registration__sequence", "pk")
-    )
-    recommendations = {
-        r.application_id: r
-        for r in CouncilRecommendation.objects.filter(application__in=others).only(
-            "application_id", "outcome"
-        )
-    }
-    state = proposal.state
-    manage = access.can_manage_cases(user)
-    director = access.can_approve_proposals(user)
-    events = [(e, describe(e)) for e in Event.objects.for_target(proposal)[:100]]
     return render(
         request,
         "applications/proposal_detail.html",
-        {
-            "proposal": proposal,
-            "items": items,
-            "total": total,
-            "years": sorted({year for item in items for year in item.year_list}),
-            "position": position,
-            "elsewhere": elsewhere,
-            "left": position.available - elsewhere - total,
-            "others": [(a, recommendations.get(a.pk)) for a in others],
-            "events": events,
-            "can_edit": manage and state in EDITABLE_STATES,
-            "can_submit": manage and state in EDITABLE_STATES,
-            "can_decide_as_director": director and state == P.SUBMITTED,
-            "can_record": access.can_record_board_decisions(user) and state == P.APPROVED,
-            "confirm": ConfirmForm(),
-        },
+        {**proposal_page(request.user, proposal), "confirm": ConfirmForm()},
     )
 
 
@@ -228,7 +152,7 @@ def proposal_amounts(request, pk: int):
     proposal = access.get_proposal_for(request.user, pk)
     if not access.can_approve_proposals(request.user):
         raise PermissionDenied
-    items = _items(proposal)
+    items = proposal_items(proposal)
     initial = {
         f"item_{item.pk}_{row.year}": row.amount for item in items for row in item.years.all()
     }
@@ -246,7 +170,7 @@ def proposal_amounts(request, pk: int):
     return render(
         request,
         "applications/proposal_amounts.html",
-        {"form": form, "proposal": proposal, "editable": proposal.state == P.SUBMITTED},
+        {"form": form, "proposal": proposal, "editable": with_city_director(proposal)},
     )
 
 

@@ -6,142 +6,36 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from applications import access, services
 from applications.forms.reviews import (
     AssignForm,
     DeclarationForm,
-    ReasonForm,
     RecommendationForm,
     ScoreForm,
     StatementForm,
 )
-from applications.models import (
-    Application,
-    ApplicationState,
-    CouncilMeeting,
-    CouncilRecommendation,
-    Criterion,
-    CriterionScore,
-    Outcome,
-    ReviewAssignment,
-    ReviewKind,
-    Score,
+from applications.models import DECLARATION, Outcome, ReviewAssignment
+from applications.selectors.reviews import (
+    assignment_page,
+    assignment_rows,
+    recommendation_page,
+    review_page,
+    reviewer_candidates,
 )
-from applications.scoring import score_table
-from applications.services.reviews import DECLARATION, fund_years
 from core.errors import DomainError
-from core.events import describe
-from core.forms import bound_or_restored
+from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent
 from core.middleware import keeps_form
-from core.models import Event, Role, RoleAssignment, User
-
-
-def _assignments(application: Application):
-    """The application's assignments with reviewers, scores (and their criteria) and
-    statements loaded."""
-    return list(
-        application.assignments.select_related("reviewer").prefetch_related(
-            Prefetch(
-                "scores",
-                queryset=Score.objects.prefetch_related(
-                    Prefetch("criteria", queryset=CriterionScore.objects.order_by("criterion"))
-                ),
-            ),
-            "statements",
-        )
-    )
-
-
-def review_context(user, application: Application) -> dict:
-    """What the review page and the recommendation form show of the scores: the current
-    version's visible scores side by side, and earlier versions' visible scores as outdated."""
-    assignments = _assignments(application)
-    can_see = access.score_reader(user, application, assignments)
-    everything = access.reads_everything(user)
-    visible = [
-        score
-        for assignment in assignments
-        if assignment.kind == ReviewKind.COUNCIL
-        for score in assignment.scores.all()
-        if can_see(score)
-    ]
-    current = [s for s in visible if s.version == application.current_version]
-    outdated = sorted(
-        (s for s in visible if s.version < application.current_version),
-        key=lambda s: (-s.version, s.assignment.reviewer.full_name),
-    )
-    statements = [
-        (assignment, statement)
-        for assignment in assignments
-        if assignment.kind == ReviewKind.SCIENTIFIC
-        and (everything or assignment.reviewer_id == user.pk)
-        for statement in assignment.statements.all()
-    ]
-    return {
-        "assignments": assignments
-        if everything
-        else [a for a in assignments if a.reviewer_id == user.pk],
-        "table": score_table(sorted(current, key=lambda s: s.assignment.reviewer.full_name)),
-        "outdated": outdated,
-        "statements": statements,
-        "criteria": list(Criterion),
-    }
 
 
 def review_detail(request, pk: int):
     application = access.get_review_for(request.user, pk)
-    user = request.user
-    context = review_context(user, application)
-    events = []
-    if access.reads_everything(user):
-        ids = [a.pk for a in context["assignments"]]
-        events = [
-            (event, describe(event))
-            for event in Event.objects.filter(
-                target_type__app_label="applications",
-                target_type__model="reviewassignment",
-                target_id__in=[str(pk) for pk in ids],
-            )
-            .select_related("actor")
-            .order_by("-created_at", "-pk")[:100]
-        ]
-    manage = access.can_manage_cases(user)
     return render(
-        request,
-        "applications/review_detail.html",
-        {
-            "application": application,
-            **context,
-            "events": events,
-            "can_assign": manage and application.state in services.reviews.ASSIGNABLE_STATES,
-            "can_recommend": manage
-            and application.state in (ApplicationState.SUBMITTED, ApplicationState.RECOMMENDED),
-            "recommendation": CouncilRecommendation.objects.filter(application=application)
-            .select_related("meeting")
-            .prefetch_related("years")
-            .first(),
-            "mine": [a for a in context["assignments"] if a.reviewer_id == user.pk],
-        },
-    )
-
-
-def _reviewers(application: Application):
-    today = timezone.localdate()
-    holders = RoleAssignment.objects.active_on(today).filter(
-        role__in=(Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER)
-    )
-    return (
-        User.objects.filter(is_active=True, role_assignments__in=holders)
-        .distinct()
-        .order_by("full_name")
+        request, "applications/review_detail.html", review_page(request.user, application)
     )
 
 
@@ -149,7 +43,7 @@ def _reviewers(application: Application):
 @idempotent
 def review_assign(request, pk: int):
     application = access.get_review_for(request.user, pk, write=True)
-    form = AssignForm(bound_or_restored(request), people=_reviewers(application))
+    form = AssignForm(bound_or_restored(request), people=reviewer_candidates())
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.review_assign(
@@ -195,7 +89,7 @@ def review_unassign(request, pk: int, assignment_pk: int):
     if assignment is None:
         messages.info(request, _("The assignment has already been withdrawn."))
         return redirect("applications:review", pk=application.pk)
-    form = ReasonForm(bound_or_restored(request))
+    form = ReasonForm(bound_or_restored(request), message=_("Give the reason."))
     if request.method == "POST" and form.is_valid():
         try:
             services.review_unassign(
@@ -225,82 +119,19 @@ def review_unassign(request, pk: int, assignment_pk: int):
 # --- The reviewer's pages ---------------------------------------------------------------------
 
 
-def _status(assignment: ReviewAssignment, version: int) -> str:
-    if assignment.removed_at:
-        return "removed"
-    if assignment.declared_at is None:
-        return "declare"
-    return "done" if assignment.reviewed(version) else "review"
-
-
-STATUS_TEXT = {
-    "removed": pgettext_lazy("review", "Withdrawn"),
-    "declare": gettext_lazy("Declare no conflict of interest"),
-    "review": gettext_lazy("To review"),
-    "done": pgettext_lazy("review", "Done"),
-}
-
-
 def assignment_list(request):
     if not access.can_review(request.user):
         raise PermissionDenied
-    assignments = (
-        ReviewAssignment.objects.for_reviewer(request.user)
-        .select_related("application__registration", "application__owner", "application__call")
-        .prefetch_related("scores", "statements")
-        .order_by("removed_at", "due_on", "-assigned_at", "pk")
+    return render(
+        request, "applications/assignment_list.html", {"rows": assignment_rows(request.user)}
     )
-    rows = []
-    for assignment in assignments:
-        status = _status(assignment, assignment.application.current_version)
-        open_for_review = assignment.application.state in (
-            ApplicationState.SUBMITTED,
-            ApplicationState.REVISION_REQUESTED,
-        )
-        if status == "review" and not open_for_review:
-            status = "closed"
-        rows.append((assignment, status, STATUS_TEXT.get(status, pgettext("review", "Closed"))))
-    return render(request, "applications/assignment_list.html", {"rows": rows})
-
-
-def _previous_version(assignment: ReviewAssignment) -> int | None:
-    """The last version the reviewer reviewed, when the applicant has submitted a newer one."""
-    reviewed = [item.version for item in assignment.reviews()]
-    current = assignment.application.current_version
-    last = max(reviewed, default=None)
-    if last is not None and last < current:
-        return last
-    return None
 
 
 def assignment_detail(request, pk: int):
-    assignment = access.get_assignment_for(request.user, pk)
-    application = assignment.application
-    assignment = (
-        ReviewAssignment.objects.prefetch_related(
-            Prefetch("scores", queryset=Score.objects.prefetch_related("criteria")), "statements"
-        )
-        .select_related("reviewer", "application__registration", "application__owner")
-        .get(pk=assignment.pk)
-    )
-    status = _status(assignment, application.current_version)
-    own = assignment.reviewer_id == request.user.pk
-    return render(
-        request,
-        "applications/assignment_detail.html",
-        {
-            "assignment": assignment,
-            "application": assignment.application,
-            "status": status,
-            "own": own,
-            "declaration_form": DeclarationForm() if own and status == "declare" else None,
-            "declaration_text": DECLARATION,
-            "previous": _previous_version(assignment),
-            "open_for_review": assignment.takes_reviews(),
-            "scores": list(assignment.scores.all()),
-            "statements": list(assignment.statements.all()),
-        },
-    )
+    context = assignment_page(request.user, access.get_assignment_for(request.user, pk))
+    declare = context["own"] and context["status"] == "declare"
+    context["declaration_form"] = DeclarationForm() if declare else None
+    return render(request, "applications/assignment_detail.html", context)
 
 
 @keeps_form
@@ -416,46 +247,16 @@ def score_submit(request, pk: int):
 # --- The council's recommendation -------------------------------------------------------------
 
 
-def _recommendation_initial(application: Application, table, existing) -> tuple[list[int], dict]:
-    planned = fund_years(application)
-    years = set(planned)
-    if application.planned_start and application.planned_end:
-        years |= set(range(application.planned_start.year, application.planned_end.year + 1))
-    if existing is not None:
-        old = {row.year: row.amount for row in existing.years.all()}
-        years |= set(old)
-        initial = {
-            "meeting": existing.meeting_id,
-            "outcome": existing.outcome,
-            "summary": existing.summary,
-            "reasons": existing.reasons,
-            **{f"met_{c.value}": "yes" if met else "no" for c, met in existing.criteria()},
-            **{f"amount_{year}": amount for year, amount in old.items()},
-        }
-    else:
-        initial = {
-            **{f"met_{row.criterion.value}": "yes" if row.all_met else "no" for row in table.rows},
-            **{f"amount_{year}": amount for year, amount in planned.items()},
-        }
-    return sorted(years), initial
-
-
 @keeps_form
 @idempotent
 def recommendation_record(request, pk: int):
     application = access.get_review_for(request.user, pk, write=True)
-    context = review_context(request.user, application)
-    existing = (
-        CouncilRecommendation.objects.filter(application=application)
-        .prefetch_related("years")
-        .first()
-    )
-    years, initial = _recommendation_initial(application, context["table"], existing)
-    meetings = CouncilMeeting.objects.filter(
-        fund=application.call.fund, held_on__lte=timezone.localdate()
-    ).order_by("-held_on", "-pk")
+    context = recommendation_page(request.user, application)
     form = RecommendationForm(
-        bound_or_restored(request), meetings=meetings, years=years, initial=initial
+        bound_or_restored(request),
+        meetings=context.pop("meetings"),
+        years=context.pop("years"),
+        initial=context.pop("initial"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -488,6 +289,5 @@ def recommendation_record(request, pk: int):
             "application": application,
             **context,
             "outcomes": Outcome,
-            "existing": existing,
         },
     )

@@ -8,22 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, services
-from applications.forms.cases import ReasonOptionalForm, SketchFilterForm, SketchForm, SubmitForm
-from applications.models import Application, Call, CallState, IdeaSketch, SketchState
-from applications.models.sketches import split_participants
-from applications.services import sketches as sketch_services
+from applications.forms.cases import SketchFilterForm, SketchForm, SubmitForm
+from applications.models import SKETCH_FIELDS, Call, IdeaSketch, SketchState
+from applications.selectors.cases import missing_on_submit, sketch_page
+from applications.states import SKETCH, sketch_on_time
 from core import access as core_access
 from core.errors import DomainError
-from core.events import describe
-from core.forms import bound_or_restored
+from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
-from core.models import Event
 
 PAGE_SIZE = 50
 
@@ -118,7 +115,7 @@ def _initial_from(previous: IdeaSketch | None) -> dict:
         return {}
     return {
         "owner": previous.owner_id,
-        **{name: getattr(previous, name) for name in sketch_services.FIELDS},
+        **{name: getattr(previous, name) for name in SKETCH_FIELDS},
         "co_owners": [o.pk for o in previous.co_owners()],
         "partners": [o.pk for o in previous.partners()],
     }
@@ -126,69 +123,20 @@ def _initial_from(previous: IdeaSketch | None) -> dict:
 
 def sketch_detail(request, pk: int):
     sketch = access.get_sketch_for(request.user, pk)
-    user = request.user
-    can_edit = access.can_edit_case(user, sketch)
-    decisions = list(
-        sketch.decisions.select_related("meeting", "recorded_by").prefetch_related(
-            "taking_part", "conflicts__member"
-        )
-    )
-    application = Application.objects.visible_to(user).filter(sketch=sketch).first()
-    followups = list(
-        IdeaSketch.objects.visible_to(user).filter(previous=sketch).select_related("call")
-    )
-    events = [(event, describe(event)) for event in Event.objects.for_target(sketch)[:100]]
-    state = SketchState(sketch.state)
-    can_follow_up = can_edit and state == SketchState.NOT_APPLICABLE
-    open_calls = []
-    if can_follow_up:
-        today = timezone.localdate()
-        open_calls = list(
-            Call.objects.filter(
-                state=CallState.PUBLISHED, idea_sketch_deadline__gte=today
-            ).order_by("idea_sketch_deadline", "pk")
-        )
-    return render(
-        request,
-        "applications/sketch_detail.html",
-        {
-            "sketch": sketch,
-            **split_participants(sketch.participants.select_related("organisation")),
-            "decisions": decisions,
-            "application": application,
-            "followups": followups,
-            "events": events,
-            "can_edit": can_edit and state in sketch_services.EDITABLE_STATES,
-            "can_submit": can_edit
-            and SketchState.SUBMITTED in sketch_services.ALLOWED_TRANSITIONS[state],
-            "can_withdraw": can_edit
-            and SketchState.WITHDRAWN in sketch_services.ALLOWED_TRANSITIONS[state],
-            "can_apply": can_edit
-            and state == SketchState.APPLICABLE
-            and application is None
-            and sketch.call.applications_open(),
-            "can_follow_up": can_follow_up,
-            "open_calls": open_calls,
-            "can_decide": access.can_manage_cases(user) and state == SketchState.SUBMITTED,
-            "show_members": core_access.has_any_role(
-                user, core_access.READ_ALL_ROLES | {"council_member"}
-            ),
-            "today": timezone.localdate(),
-        },
-    )
+    return render(request, "applications/sketch_detail.html", sketch_page(request.user, sketch))
 
 
 @keeps_form
 def sketch_edit(request, pk: int):
     sketch = access.get_sketch_for(request.user, pk, write=True)
-    if sketch.state not in sketch_services.EDITABLE_STATES:
+    if not SKETCH.is_editable(sketch):
         messages.error(
             request,
             _("An idea sketch that is %(state)s can no longer be changed.")
             % {"state": sketch.get_state_display().lower()},
         )
         return redirect("sketches:detail", pk=sketch.pk)
-    initial = {name: getattr(sketch, name) for name in sketch_services.FIELDS}
+    initial = {name: getattr(sketch, name) for name in SKETCH_FIELDS}
     initial["co_owners"] = [o.pk for o in sketch.co_owners()]
     initial["partners"] = [o.pk for o in sketch.partners()]
     form = SketchForm(bound_or_restored(request), initial=initial, exclude=sketch.owner_id)
@@ -232,11 +180,10 @@ def sketch_submit(request, pk: int):
             "sketch": sketch,
             "form": form,
             "error": error,
-            "missing": sketch_services.missing_on_submit(sketch),
+            "missing": missing_on_submit(sketch),
             "resubmission": sketch.state == SketchState.RETURNED,
-            "open": sketch.call.sketches_open(),
-            "submittable": SketchState.SUBMITTED
-            in sketch_services.ALLOWED_TRANSITIONS[SketchState(sketch.state)],
+            "open": sketch_on_time(sketch),
+            "submittable": SKETCH.allows(sketch, SketchState.SUBMITTED),
         },
     )
 
@@ -252,7 +199,7 @@ def sketch_receipt(request, pk: int):
 @idempotent
 def sketch_withdraw(request, pk: int):
     sketch = access.get_sketch_for(request.user, pk, write=True)
-    form = ReasonOptionalForm(bound_or_restored(request))
+    form = ReasonForm(bound_or_restored(request), required=False, label=_("Reason (optional)"))
     if request.method == "POST" and form.is_valid():
         try:
             services.idea_sketch_withdraw(

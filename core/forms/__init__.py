@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import ALLOWED_LABEL
 from core.middleware import PENDING_MAX_AGE, PENDING_POST_KEY
 from core.models import Organisation, Role, User
 
@@ -230,19 +231,41 @@ class UserEditForm(CrispyMixin, forms.Form):
     is_staff = forms.BooleanField(label=_("May open the read-only Django admin"), required=False)
 
 
-class ReasonForm(CrispyMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
+class ReasonForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """The one form for a reason or a comment that goes with an action (ending a role,
+    cancelling a call, withdrawing a case...). ``label``, whether it is ``required`` and the
+    ``message`` when it is missing are the page's; the service decides what it needs."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, label=None, required: bool = True, message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label = label or (_("Reason") if required else _("Comment (optional)"))
+        field.required = required
+        if message:
+            field.error_messages["required"] = message
 
 
-class OptionalReasonForm(CrispyMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Comment (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+class DocumentForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """A file with a title: a call's guidance document, an application's attachment."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
         required=False,
+        help_text=_("Leave empty to use the file name."),
     )
+    file = forms.FileField(
+        label=_("File"), error_messages={"required": _("Choose a file to upload.")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Allowed: %(types)s. At most %(limit)s MB.") % {
+            "types": ALLOWED_LABEL,
+            "limit": settings.FONDADMIN_MAX_UPLOAD_MB,
+        }
 
 
 class RoleAssignForm(CrispyMixin, IdempotentMixin):

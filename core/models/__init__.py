@@ -20,7 +20,7 @@ from .people import (
     RoleAssignment,
     User,
 )
-from .records import AccessibilityReport, Event, IdempotencyKey, OutboundEmail
+from .records import AccessibilityReport, Event, IdempotencyKey, OutboundEmail, StoredFile
 
 __all__ = [
     "BASE_KINDS",
@@ -45,5 +45,6 @@ __all__ = [
     "ReorganisationShare",
     "Role",
     "RoleAssignment",
+    "StoredFile",
     "User",
 ]

@@ -103,6 +103,34 @@ CASE_KINDS = (
 ORGANISATION_KINDS = (EntryKind.DISBURSEMENT, EntryKind.REFUND, EntryKind.RETURN)
 BASE_KINDS = [kind for kind in EntryKind if kind != EntryKind.REVERSAL]
 
+# The brief's identities, written once as how one krona of each kind moves each figure (a
+# reversal moves it back). The positions compute them from these; the ledger's guards check
+# them on every later value date with the same weights.
+# balance = I - P - E + T
+BALANCE = {
+    EntryKind.INJECTION: 1,
+    EntryKind.WITHDRAWAL: -1,
+    EntryKind.DISBURSEMENT: -1,
+    EntryKind.REFUND: 1,
+    EntryKind.FUND_EXPENSE: -1,
+    EntryKind.RETURN: 1,
+}
+# outstanding commitments = G - R - P
+OUTSTANDING = {
+    EntryKind.GRANT: 1,
+    EntryKind.RELEASE: -1,
+    EntryKind.DISBURSEMENT: -1,
+    EntryKind.REFUND: 1,
+}
+# available for new grants = I - G + R - E + T (= balance - outstanding)
+AVAILABLE = {
+    kind: BALANCE.get(kind, 0) - OUTSTANDING.get(kind, 0)
+    for kind in BASE_KINDS
+    if BALANCE.get(kind, 0) != OUTSTANDING.get(kind, 0)
+}
+# net payments to a case = P
+NET_PAID = {EntryKind.DISBURSEMENT: 1, EntryKind.REFUND: -1}
+
 
 @dataclass(frozen=True)
 class Position:
@@ -117,6 +145,12 @@ class Position:
     refunded: int = 0
     expenses: int = 0
     returned: int = 0
+
+    def figure(self, weights: dict[str, int]) -> int:
+        """A figure defined by how one krona of each kind moves it (``AVAILABLE``...)."""
+        return sum(
+            weight * getattr(self, _POSITION_FIELDS[kind]) for kind, weight in weights.items()
+        )
 
     @property
     def I(self) -> int:  # noqa: E743 - the brief's letters
@@ -144,15 +178,15 @@ class Position:
 
     @property
     def balance(self) -> int:
-        return self.I - self.P - self.E + self.T
+        return self.figure(BALANCE)
 
     @property
     def outstanding(self) -> int:
-        return self.G - self.R - self.P
+        return self.figure(OUTSTANDING)
 
     @property
     def available(self) -> int:
-        return self.I - self.G + self.R - self.E + self.T
+        return self.figure(AVAILABLE)
 
 
 _POSITION_FIELDS = {
@@ -208,6 +242,14 @@ class LedgerQuerySet(models.QuerySet):
         if date_to:
             entries = entries.filter(value_date__lte=date_to)
         return entries
+
+    def for_case(self, registration):
+        """The entries of one case (its grant, payments, refunds, releases, returns)."""
+        return self.filter(case=registration)
+
+    def caused_by(self, obj):
+        """The entries that ``obj`` (a board decision, a disbursement...) wrote."""
+        return self.filter(cause_type=ContentType.objects.get_for_model(obj), cause_id=obj.pk)
 
     def for_list(self):
         return self.select_related(

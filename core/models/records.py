@@ -1,5 +1,6 @@
-"""Records every app writes: the activity log, outgoing e-mail, idempotency keys, and the
-reports of accessibility problems that the accessibility statement invites.
+"""Records every app writes: the activity log, outgoing e-mail, idempotency keys, the
+reports of accessibility problems that the accessibility statement invites, and the shape of
+every stored file.
 """
 
 import uuid
@@ -10,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.files import stored_name
 
 
 class EventQuerySet(models.QuerySet):
@@ -136,3 +139,22 @@ class AccessibilityReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d} {self.description[:60]}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file of a case (a call's guidance document, an application's attachment, a
+    progress report's file...): checked and stored by ``core.files.store_upload`` under a random
+    name, downloaded only through a view that checks access (``core.http.file_download``)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=stored_name, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,23 +5,25 @@ from .feedback import accessibility_report_submit
 from .ledger import fund_create, fund_update, ledger_entry_record, ledger_entry_reverse
 from .mail import email_queue, email_render, outbound_email_send
 from .organisations import organisation_create, organisation_update, reorganisation_record
-from .people import (
-    invitation_accept,
-    invitation_check,
-    invitation_resend,
+from .registration import registration_number_allocate, registration_number_describe
+from .roles import (
     membership_add,
     membership_end,
     membership_withdraw,
-    password_reset_send,
     role_assign,
     role_end,
     role_withdraw,
+)
+from .users import (
+    invitation_accept,
+    invitation_check,
+    invitation_resend,
+    password_reset_send,
     user_deactivate,
     user_invite,
     user_reactivate,
     user_update,
 )
-from .registration import registration_number_allocate, registration_number_describe
 
 __all__ = [
     "accessibility_report_submit",

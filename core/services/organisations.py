@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.events import event_record, recorded_by
 from core.models import Organisation, OrganisationKind, Reorganisation, ReorganisationShare
+from core.signals import reorganisation_recorded
 
 
 def _check_unique_name(name: str, exclude_pk: int | None = None) -> None:
@@ -185,4 +186,5 @@ def reorganisation_record(
                 "reference": reorganisation.decision_reference,
             },
         )
+    reorganisation_recorded.send(sender=Reorganisation, reorganisation=reorganisation, actor=actor)
     return reorganisation

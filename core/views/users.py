@@ -15,7 +15,6 @@ from core.errors import DomainError
 from core.events import describe
 from core.forms import (
     MembershipAddForm,
-    OptionalReasonForm,
     PeriodEndForm,
     ReasonForm,
     RoleAssignForm,
@@ -167,7 +166,7 @@ def user_deactivate(request, pk: int):
 @keeps_form
 def user_reactivate(request, pk: int):
     person = access.get_user_for(request.user, pk, write=True)
-    form = OptionalReasonForm(bound_or_restored(request))
+    form = ReasonForm(bound_or_restored(request), required=False)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_reactivate(

@@ -13,10 +13,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applications import services, versions
+from applications import services, states, versions
 from applications.models import Activity, Application, ApplicationAttachment, ApplicationVersion
 from applications.models import ApplicationState as A
-from applications.services import applications as rules
+from applications.selectors.cases import problems_on_submit
 from core.errors import DomainError
 from core.models import OutboundEmail
 from core.money import format_kr
@@ -48,7 +48,7 @@ def label(name: str) -> str:
 def rows_of(application, name: str) -> list[dict]:
     """The table's rows as the service takes them (organisations as objects)."""
     return [
-        {"pk": row.pk, **{column: getattr(row, column) for column in rules.ROW_TABLES[name]}}
+        {"pk": row.pk, **{column: getattr(row, column) for column in versions.ROW_TABLES[name]}}
         for row in getattr(application, name).all()
     ]
 
@@ -260,9 +260,9 @@ def assert_submit_refused(application, actor, **kwargs) -> DomainError:
 
 
 def test_amount_requested_must_equal_the_fund_financed_budget(ready, applicant):
-    assert rules.problems_on_submit(ready) == []
+    assert problems_on_submit(ready) == []
     update(ready, applicant, amount_requested=3_500_000)
-    [problem] = rules.problems_on_submit(ready)
+    [problem] = problems_on_submit(ready)
     for amount in (3_500_000, 3_000_000, 500_000):
         assert format_kr(amount) in problem
     assert "3\u00a0500\u00a0000\u00a0kr" in problem
@@ -272,11 +272,11 @@ def test_amount_requested_must_equal_the_fund_financed_budget(ready, applicant):
     assert format_kr(3_000_000) in error.message
 
 
-@pytest.mark.parametrize("table", rules.REQUIRED_TABLES)
+@pytest.mark.parametrize("table", versions.REQUIRED_TABLES)
 def test_an_empty_required_table_stops_submitting(ready, applicant, table):
     update(ready, applicant, rows={table: []})
     expected = str(versions.TABLES_BY_NAME[table].title).lower()
-    assert any(expected in problem for problem in rules.problems_on_submit(ready))
+    assert any(expected in problem for problem in problems_on_submit(ready))
     assert assert_submit_refused(ready, applicant).code == "incomplete"
 
 
@@ -292,7 +292,7 @@ def test_budget_recipients_must_be_owner_co_owner_or_city_partner(
     budget[0]["recipient"] = chosen
     partners = [nonprofit, city_partner]
     update(ready, applicant, co_owners=[co_owner_org], partners=partners, rows={"budget": budget})
-    problems = rules.problems_on_submit(ready)
+    problems = problems_on_submit(ready)
     if recipient in ("co_owner", "city_partner"):
         assert problems == []
         assert submit(ready, applicant).number == 1
@@ -307,7 +307,7 @@ def test_budget_rows_outside_the_planned_years_stop_submitting(ready, applicant)
     budget[0]["year"] = YEAR + 1
     budget[1]["year"] = YEAR - 1
     update(ready, applicant, rows={"budget": budget})
-    [problem] = rules.problems_on_submit(ready)
+    [problem] = problems_on_submit(ready)
     assert str(YEAR - 1) in problem
     assert str(YEAR + 1) in problem
     assert assert_submit_refused(ready, applicant).code == "incomplete"
@@ -364,7 +364,7 @@ def test_the_transition_table():
         A.REJECTED: set(),
         A.NOT_PROPOSED: set(),
         A.WITHDRAWN: set(),
-    } == rules.ALLOWED_TRANSITIONS
+    } == states.APPLICATION.table
 
 
 ACTIONS = {
@@ -391,7 +391,7 @@ def test_every_transition_is_allowed_or_refused_per_the_table(
     ready.refresh_from_db()
     assert ready.state == state
     versions_before = ready.versions.count()
-    if to in rules.ALLOWED_TRANSITIONS[state]:
+    if states.APPLICATION.allows(state, to):
         ACTIONS[to](ready, applicant, fund_admin)
         ready.refresh_from_db()
         assert ready.state == to
@@ -543,11 +543,11 @@ def _posted(value) -> str:
 
 def edit_data(application, **overrides) -> dict:
     """What the edit page posts back unchanged, with ``overrides``."""
-    data = {name: _posted(getattr(application, name)) for name in rules.FIELDS}
+    data = {name: _posted(getattr(application, name)) for name in versions.APPLICATION_FIELDS}
     participants = list(application.participants.all())
     data["co_owners"] = [str(p.organisation_id) for p in participants if p.role == "co_owner"]
     data["partners"] = [str(p.organisation_id) for p in participants if p.role == "partner"]
-    for name in rules.ROW_TABLES:
+    for name in versions.ROW_TABLES:
         rows = rows_of(application, name)
         data[f"{name}-TOTAL_FORMS"] = data[f"{name}-INITIAL_FORMS"] = str(len(rows))
         data[f"{name}-MIN_NUM_FORMS"], data[f"{name}-MAX_NUM_FORMS"] = "0", "1000"

@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from applications import services
-from applications.models import Call, CallDocument, CallState, DecisionRoute
-from applications.services import calls as call_services
+from applications import services, states
+from applications.models import CALL_FIELDS, Call, CallDocument, CallState, DecisionRoute
 from core.errors import DomainError
 from core.files import safe_name
 from core.models import Event, Fund
@@ -107,7 +106,7 @@ def call_in(make_call, fund_admin):
 
 
 def fields_of(call: Call, **overrides) -> dict:
-    return {name: getattr(call, name) for name in call_services.FIELDS} | overrides
+    return {name: getattr(call, name) for name in CALL_FIELDS} | overrides
 
 
 def assert_refused(action, call: Call) -> DomainError:
@@ -133,7 +132,7 @@ def test_the_transition_table():
         CallState.DECIDED: set(),
         CallState.CANCELLED: set(),
     }
-    assert dict(call_services.ALLOWED_TRANSITIONS) == expected
+    assert states.CALL.table == expected
 
 
 def test_create_makes_a_draft_and_logs_it(make_call, fund_admin):

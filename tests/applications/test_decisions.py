@@ -29,7 +29,8 @@ from applications.models import (
     ProposalState,
     ReviewKind,
 )
-from applications.services import decisions as decision_services
+from applications.selectors.proposals import committed_elsewhere
+from applications.services import proposals as proposal_services
 from core import events
 from core.errors import DomainError
 from core.models import Delegation, EntryKind, Event, LedgerEntry, OutboundEmail, Role, User
@@ -508,9 +509,9 @@ def test_a_recorded_board_decision_no_longer_counts_as_promised(
     )
     recommend_another(elsewhere, fund_admin, meeting, council[1])
     other = send(start(other_call, fund_admin), fund_admin)
-    assert decision_services.committed_elsewhere(other) == REQUESTED
+    assert committed_elsewhere(other) == REQUESTED
     decide(approved.items.get(), secretary)
-    assert decision_services.committed_elsewhere(other) == 0
+    assert committed_elsewhere(other) == 0
     assert available(fund) == 10_000_000 - REQUESTED
 
 
@@ -539,14 +540,14 @@ def _approve_concurrently(proposal_pk, actor_pk) -> tuple[list, list]:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_approvals_approve_once(monkeypatch, sent, money, city_director):
-    lock = decision_services._lock
+    lock = proposal_services.proposal_lock
 
     def slow_lock(proposal):
         locked = lock(proposal)
         time.sleep(0.3)
         return locked
 
-    monkeypatch.setattr(decision_services, "_lock", slow_lock)
+    monkeypatch.setattr(proposal_services, "proposal_lock", slow_lock)
     results, errors = _approve_concurrently(sent.pk, city_director.pk)
     assert len(results) == 1
     assert [getattr(error, "code", error) for error in errors] == ["already_approved"]

@@ -19,8 +19,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import notifications, services
+from applications import services
 from applications.models import (
+    DECLARATION,
     Application,
     ApplicationState,
     BoardDecisionYear,
@@ -41,7 +42,7 @@ from applications.models import (
     Score,
     SketchState,
 )
-from applications.services.reviews import DECLARATION
+from core import notices
 from core.models import OrganisationKind, Role
 from core.services.registration import registration_number_allocate
 from projects.models import Project
@@ -73,10 +74,10 @@ def same_at_n_and_10n(django_assert_num_queries):
         def url_of(url):
             return url() if callable(url) else url
 
-        with notifications.muted():
+        with notices.muted():
             grow(n)
         at_n = [queries(client, url_of(url)) for _name, client, url in pages]
-        with notifications.muted():
+        with notices.muted():
             grow(9 * n if then is None else then)
         differing = []
         for (name, client, url), count in zip(pages, at_n, strict=True):
@@ -616,7 +617,7 @@ def test_granted_application_page_with_many_statements_and_years(
     administrator."""
     member = declare(assign(submitted, fund_admin, council[0]))
     score(member)
-    with notifications.muted():
+    with notices.muted():
         recommend(submitted, fund_admin, meeting)
         proposal = services.proposal_create(actor=fund_admin, call=submitted.call)
         services.proposal_update(actor=fund_admin, proposal=proposal, summary="Rådet föreslår.")

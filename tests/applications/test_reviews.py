@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from applications import access as case_access
 from applications import services
 from applications.models import (
+    DECLARATION,
     Application,
     ApplicationState,
     CouncilRecommendation,
@@ -24,11 +25,12 @@ from applications.models import (
     ReviewStatement,
     Score,
 )
-from applications.services.reviews import DECLARATION, check_years, conflict_reasons, fund_years
+from applications.selectors.reviews import fund_years
+from core.conflicts import reasons as conflict_reasons
 from core.errors import DomainError
 from core.events import describe
 from core.models import Event, OutboundEmail, Role
-from core.money import format_kr
+from core.money import check_years, format_kr
 from core.services.delegations import delegation_create
 from tests import factories
 from tests.applications.conftest import (

@@ -455,7 +455,7 @@ def _slow(monkeypatch, lock):
         time.sleep(0.3)
         return locked
 
-    monkeypatch.setattr(sketch_services, "_lock", slow_lock)
+    monkeypatch.setattr(sketch_services, "sketch_lock", slow_lock)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -463,7 +463,7 @@ def test_two_simultaneous_decisions_record_exactly_one(
     monkeypatch, sketch, submit, meeting, fund_admin
 ):
     submit(sketch)
-    _slow(monkeypatch, sketch_services._lock)
+    _slow(monkeypatch, sketch_services.sketch_lock)
     results, errors = _decide_concurrently(sketch.pk, meeting.pk, fund_admin.pk)
     assert len(results) == 1
     assert len(errors) == 1

@@ -379,3 +379,61 @@ def test_the_register_lists_and_finds_numbers(admin_client, fund):
     page = admin_client.get("/register/", {"q": "skarpnäck"}).content.decode()
     assert "Skarpnäcksmodellen" in page
     assert "Annat" not in page
+
+
+# --- Hooks for the apps that write money ----------------------------------------------------
+
+
+def test_a_case_reads_its_own_entries_and_a_cause_the_entries_it_wrote(fund, fund_admin):
+    inject(fund, fund_admin, 1_000)
+    case = services.registration_number_allocate(fund=fund)
+    other = services.registration_number_allocate(fund=fund)
+    cause = factories.OrganisationFactory()  # any saved object can be a cause
+    grant = services.ledger_entry_record(
+        actor=None, fund=fund, kind="grant", amount=100, value_date=DAY, case=case, cause=cause
+    )
+    services.ledger_entry_record(
+        actor=None, fund=fund, kind="grant", amount=50, value_date=DAY, case=other
+    )
+    assert list(LedgerEntry.objects.for_case(case)) == [grant]
+    assert list(LedgerEntry.objects.caused_by(cause)) == [grant]
+    assert not LedgerEntry.objects.caused_by(factories.OrganisationFactory()).exists()
+
+
+def test_fund_lock_returns_the_fund_fresh_from_the_database(fund):
+    from core.models import Fund
+    from core.services.ledger import fund_lock
+
+    Fund.objects.filter(pk=fund.pk).update(name="Omdöpt fond")
+    with transaction.atomic():
+        assert fund_lock(fund).name == "Omdöpt fond"
+        assert fund_lock(fund.pk).pk == fund.pk
+
+
+def test_available_is_written_once_as_balance_less_outstanding():
+    from core.models import Position
+    from core.models.funds import AVAILABLE, BALANCE, OUTSTANDING
+
+    assert AVAILABLE == {
+        EntryKind.INJECTION: 1,
+        EntryKind.WITHDRAWAL: -1,
+        EntryKind.GRANT: -1,
+        EntryKind.RELEASE: 1,
+        EntryKind.FUND_EXPENSE: -1,
+        EntryKind.RETURN: 1,
+    }
+    position = Position(
+        at=DAY,
+        injected=1_000,
+        withdrawn=7,
+        granted=300,
+        released=11,
+        disbursed=120,
+        refunded=13,
+        expenses=17,
+        returned=19,
+    )
+    p = position
+    assert p.balance == p.I - p.P - p.E + p.T == p.figure(BALANCE)
+    assert p.outstanding == p.G - p.R - p.P == p.figure(OUTSTANDING)
+    assert p.available == p.I - p.G + p.R - p.E + p.T == p.balance - p.outstanding

@@ -174,3 +174,53 @@ def test_a_share_without_successor_is_pointed_out(admin_client, districts):
     errors = response.context["form"].errors
     assert "share_2" in errors
     assert Reorganisation.objects.count() == 0
+
+
+# --- The seam for projects and reclaim ---------------------------------------------------------
+
+
+def test_the_reorganisation_is_announced_inside_its_transaction(fund_admin, districts):
+    """Projects and reclaim move their cases on ``reorganisation_recorded``: they see the
+    recorded shares and the ended organisation (and their failure undoes it all, below)."""
+    from core.signals import reorganisation_recorded
+
+    farsta, skarpnack, enskede = districts
+    seen = []
+
+    def receiver(sender, *, reorganisation, actor, **kwargs):
+        seen.append(
+            (
+                reorganisation.organisation.active_until,
+                sorted(s.successor.name for s in reorganisation.shares.all()),
+                actor,
+            )
+        )
+
+    reorganisation_recorded.connect(receiver)
+    try:
+        reorganise(fund_admin, farsta, [(skarpnack, Decimal("50")), (enskede, Decimal("50"))])
+    finally:
+        reorganisation_recorded.disconnect(receiver)
+    assert seen == [
+        (MERGER - dt.timedelta(days=1), sorted([skarpnack.name, enskede.name]), fund_admin)
+    ]
+
+
+def test_a_receiver_that_fails_undoes_the_reorganisation(fund_admin, districts):
+    from core.signals import reorganisation_recorded
+
+    farsta, skarpnack, _enskede = districts
+
+    def receiver(**kwargs):
+        raise RuntimeError("a line could not move")
+
+    reorganisation_recorded.connect(receiver)
+    try:
+        with pytest.raises(RuntimeError):
+            reorganise(fund_admin, farsta, [(skarpnack, Decimal("100"))])
+    finally:
+        reorganisation_recorded.disconnect(receiver)
+    farsta.refresh_from_db()
+    assert farsta.active_until is None
+    assert not Reorganisation.objects.exists()
+    assert not Event.objects.filter(action="organisation.reorganised").exists()

@@ -172,7 +172,7 @@ def test_an_invitation_link_used_twice_at_the_same_instant_is_used_once(fund_adm
     user.save()
     Invitation.objects.create(
         user=user,
-        token_hash=services.people._token_hash(invitation_token),
+        token_hash=services.users.token_hash(invitation_token),
         created_by=fund_admin,
         expires_at=timezone.now() + dt.timedelta(days=1),
     )

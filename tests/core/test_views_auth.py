@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.middleware import PENDING_POST_KEY, SEEN_COOKIE, mark_seen
 from core.models import Invitation, Role, User
-from core.services.people import _token_hash
+from core.services.users import token_hash
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_keepalive_renews_a_live_session_and_refuses_a_dead_one(client):
 def invitation_for(user, **fields):
     token = f"token-{user.pk}"
     defaults = {"expires_at": timezone.now() + dt.timedelta(days=3)}
-    Invitation.objects.create(user=user, token_hash=_token_hash(token), **(defaults | fields))
+    Invitation.objects.create(user=user, token_hash=token_hash(token), **(defaults | fields))
     return f"/accounts/invitation/{token}/"
 
 

@@ -1,4 +1,4 @@
-"""Reads of this app that the start page composes."""
+"""What this app puts on the start page: for each role, what waits and what to know."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from applications.models import (
-    GRANT_OUTCOMES,
+    ASSIGNABLE_STATES,
     Application,
     ApplicationState,
     Call,
@@ -21,8 +21,9 @@ from applications.models import (
     ReviewKind,
     SketchState,
 )
+from applications.selectors.proposals import calls_ready_for_proposal
 from core import access
-from core.attention import DELEGATE, Attention
+from core.attention import DELEGATE, Attention, counted
 from core.models import Role
 
 
@@ -32,10 +33,7 @@ def attention_for(user) -> list[Attention]:
     today = timezone.localdate()
     roles = access.active_roles(user)
     if Role.APPLICANT in roles:
-        open_calls = Call.objects.filter(
-            state=CallState.PUBLISHED, idea_sketch_deadline__gte=today
-        ).order_by("idea_sketch_deadline")
-        for call in open_calls:
+        for call in Call.objects.open_for_sketches(today):
             items.append(
                 Attention(
                     role=Role.APPLICANT,
@@ -48,70 +46,48 @@ def attention_for(user) -> list[Attention]:
             )
         items += _applicant_cases(user)
     if Role.FUND_ADMIN in roles:
-        waiting = IdeaSketch.objects.filter(state=SketchState.SUBMITTED).count()
-        if waiting:
-            items.append(
-                Attention(
-                    role=Role.FUND_ADMIN,
-                    title=ngettext(
-                        "%(count)s idea sketch waits for the council's decision",
-                        "%(count)s idea sketches wait for the council's decision",
-                        waiting,
-                    )
-                    % {"count": waiting},
-                    url=reverse("council:meetings"),
-                    count=waiting,
-                )
-            )
-        submitted = Application.objects.filter(state=ApplicationState.SUBMITTED).count()
-        if submitted:
-            items.append(
-                Attention(
-                    role=Role.FUND_ADMIN,
-                    title=ngettext(
-                        "%(count)s submitted application",
-                        "%(count)s submitted applications",
-                        submitted,
-                    )
-                    % {"count": submitted},
-                    url=reverse("applications:list") + "?state=submitted",
-                    count=submitted,
-                    kind="info",
-                )
-            )
+        items += counted(
+            Role.FUND_ADMIN,
+            IdeaSketch.objects.filter(state=SketchState.SUBMITTED).count(),
+            ngettext_lazy(
+                "%(count)s idea sketch waits for the council's decision",
+                "%(count)s idea sketches wait for the council's decision",
+                "count",
+            ),
+            url=reverse("council:meetings"),
+        )
+        items += counted(
+            Role.FUND_ADMIN,
+            Application.objects.filter(state=ApplicationState.SUBMITTED).count(),
+            ngettext_lazy(
+                "%(count)s submitted application", "%(count)s submitted applications", "count"
+            ),
+            url=reverse("applications:list") + "?state=submitted",
+            kind="info",
+        )
     if Role.COUNCIL_MEMBER in roles:
-        waiting = IdeaSketch.objects.visible_to(user).filter(state=SketchState.SUBMITTED).count()
-        if waiting:
-            items.append(
-                Attention(
-                    role=Role.COUNCIL_MEMBER,
-                    title=ngettext(
-                        "%(count)s idea sketch for the council's next applicability decision",
-                        "%(count)s idea sketches for the council's next applicability decision",
-                        waiting,
-                    )
-                    % {"count": waiting},
-                    url=reverse("sketches:list") + "?state=submitted",
-                    count=waiting,
-                    kind="info",
-                )
-            )
+        items += counted(
+            Role.COUNCIL_MEMBER,
+            IdeaSketch.objects.visible_to(user).filter(state=SketchState.SUBMITTED).count(),
+            ngettext_lazy(
+                "%(count)s idea sketch for the council's next applicability decision",
+                "%(count)s idea sketches for the council's next applicability decision",
+                "count",
+            ),
+            url=reverse("sketches:list") + "?state=submitted",
+            kind="info",
+        )
     if Role.FUND_ADMIN in roles:
-        drafts = Call.objects.filter(state=CallState.DRAFT).count()
-        if drafts:
-            items.append(
-                Attention(
-                    role=Role.FUND_ADMIN,
-                    title=ngettext(
-                        "%(count)s call in draft, not yet published",
-                        "%(count)s calls in draft, not yet published",
-                        drafts,
-                    )
-                    % {"count": drafts},
-                    url=reverse("calls:list"),
-                    count=drafts,
-                )
-            )
+        items += counted(
+            Role.FUND_ADMIN,
+            Call.objects.filter(state=CallState.DRAFT).count(),
+            ngettext_lazy(
+                "%(count)s call in draft, not yet published",
+                "%(count)s calls in draft, not yet published",
+                "count",
+            ),
+            url=reverse("calls:list"),
+        )
         items += _admin_decisions()
         items += [
             Attention(
@@ -163,9 +139,6 @@ def attention_for(user) -> list[Attention]:
     return items
 
 
-REVIEW_STATES = (ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED)
-
-
 def _review_tasks(user, roles) -> list[Attention]:
     """The reviewer's open assignments: declare, then score or write the statement."""
     if not roles & {Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER}:
@@ -173,9 +146,7 @@ def _review_tasks(user, roles) -> list[Attention]:
     assignments = (
         ReviewAssignment.objects.active()
         .for_reviewer(user)
-        .filter(
-            application__state__in=(ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED)
-        )
+        .filter(application__state__in=ASSIGNABLE_STATES)
         .select_related("application__registration")
         .prefetch_related("scores", "statements")
         .order_by("due_on", "assigned_at")
@@ -223,16 +194,7 @@ def _review_tasks(user, roles) -> list[Attention]:
 def _admin_decisions() -> list[Attention]:
     """Proposals to prepare or rework."""
     items = []
-    ready = (
-        Call.objects.filter(
-            proposal__isnull=True,
-            applications__state=ApplicationState.RECOMMENDED,
-            applications__recommendation__outcome__in=GRANT_OUTCOMES,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-    for call in ready:
+    for call in calls_ready_for_proposal().order_by("pk"):
         items.append(
             Attention(
                 role=Role.FUND_ADMIN,

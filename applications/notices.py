@@ -1,30 +1,16 @@
-"""Who is told by e-mail when a sketch or an application changes state.
+"""The notices of calls, sketches, applications, reviews and decisions (registered with
+``core.notices`` at start-up), and the pages they link to.
 
-The table in the README ("Notifications") lists the same; one test per row checks it. Every
-e-mail is rendered in the recipient's language (their account's, or Swedish for a contact
-person without an account) and queued with the outgoing-mail record.
+The table in the README ("Notifications") lists who is told of what; one test per row checks
+it. The services say whom to tell; ``core.notices.notify`` renders and queues the e-mails.
 """
 
 from __future__ import annotations
 
-import contextlib
-from contextvars import ContextVar
-from dataclasses import dataclass
-
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
-from core.selectors import fund_administrators
-from core.services.mail import email_queue, email_render
-
-
-@dataclass(frozen=True)
-class Notice:
-    subject: object
-    lead: object
-
+from core.notices import Notice, register_notices
 
 NOTICES = {
     "sketch_receipt": Notice(
@@ -135,58 +121,7 @@ NOTICES = {
         ),
     ),
 }
-
-
-def _recipients(people, emails=()) -> list[tuple[str, str]]:
-    """(address, language) once per address: people in their language, others in Swedish."""
-    seen: dict[str, str] = {}
-    for person in people:
-        if person is not None and person.is_active and person.email not in seen:
-            seen[person.email] = person.language
-    known = dict(
-        User.objects.filter(email__in=[e.lower() for e in emails if e]).values_list(
-            "email", "language"
-        )
-    )
-    for email in emails:
-        address = (email or "").strip().lower()
-        if address and address not in seen:
-            seen[address] = known.get(address, "sv")
-    return list(seen.items())
-
-
-_muted: ContextVar[bool] = ContextVar("fondadmin_notifications_muted", default=False)
-
-
-@contextlib.contextmanager
-def muted():
-    """No e-mails inside: for loading historic demo cases, whose e-mails were never sent."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def notify(kind: str, *, case, url: str, people=(), emails=(), comment: str = "", **data):
-    notice = NOTICES[kind]
-    if _muted.get():
-        return
-    number = str(case.registration) if getattr(case, "registration_id", None) else ""
-    data = {"number": number, **data}
-    for address, language in _recipients(people, emails):
-        with translation.override(language):
-            texts = {"subject": str(notice.subject) % data, "lead": str(notice.lead) % data}
-        subject, body = email_render(
-            "case_notice",
-            {**texts, "case": case, "number": number, "comment": comment, "path": url},
-            language=language,
-        )
-        email_queue(kind=kind, to=[address], subject=subject, body=body)
-
-
-def notify_fund_administrators(kind: str, *, case, url: str, **data):
-    notify(kind, case=case, url=url, people=list(fund_administrators()), **data)
+register_notices(NOTICES)
 
 
 def sketch_url(sketch) -> str:

@@ -1,0 +1,196 @@
+"""Reads of idea sketches and applications: what a submission still lacks, and the case pages
+(each the object's own rows, loaded once, and what the reader may do with it)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import access, versions
+from applications.models import (
+    SKETCH_FIELDS,
+    Application,
+    ApplicationState,
+    BoardDecision,
+    Call,
+    CouncilRecommendation,
+    IdeaSketch,
+    ReviewStatement,
+    SketchState,
+    budget_totals,
+)
+from applications.models.sketches import split_participants
+from applications.states import APPLICATION, SKETCH, awaits_council
+from core.events import describe
+from core.models import Event
+from core.money import format_kr
+
+# Everything but the telephone must be filled in before a sketch is submitted.
+SKETCH_REQUIRED = tuple(name for name in SKETCH_FIELDS if name != "contact_phone")
+
+
+def missing_on_submit(sketch: IdeaSketch) -> list[str]:
+    """The labels of the sketch's required fields that are still empty."""
+    return [
+        str(IdeaSketch._meta.get_field(name).verbose_name)
+        for name in SKETCH_REQUIRED
+        if getattr(sketch, name) in (None, "")
+    ]
+
+
+def problems_on_submit(application: Application) -> list[str]:
+    """What stops the application from being submitted, each as a sentence (the submit service
+    refuses with them; the case page and the submit page list them)."""
+    problems = []
+    missing = [
+        str(Application._meta.get_field(name).verbose_name)
+        for name in versions.APPLICATION_FIELDS
+        if name not in versions.OPTIONAL_FIELDS and getattr(application, name) in (None, "")
+    ]
+    if missing:
+        problems.append(_("Fill in: %(fields)s.") % {"fields": ", ".join(missing)})
+    for name in versions.REQUIRED_TABLES:
+        if not getattr(application, name).exists():
+            problems.append(
+                _("Add at least one row to: %(table)s.")
+                % {"table": str(versions.TABLES_BY_NAME[name].title).lower()}
+            )
+    budget = list(application.budget.select_related("recipient"))
+    total = budget_totals(budget).fund
+    if application.amount_requested is not None and total != application.amount_requested:
+        problems.append(
+            _(
+                "The amount requested (%(requested)s) must equal the budget's rows financed by "
+                "the fund (%(total)s), a difference of %(difference)s."
+            )
+            % {
+                "requested": format_kr(application.amount_requested),
+                "total": format_kr(total),
+                "difference": format_kr(abs(application.amount_requested - total)),
+            }
+        )
+    participants = application.participants.select_related("organisation")
+    allowed = {application.owner_id} | {
+        p.organisation_id for p in participants if p.organisation.can_own_cases
+    }
+    strangers = sorted({row.recipient.name for row in budget if row.recipient_id not in allowed})
+    if strangers:
+        problems.append(
+            _(
+                "The fund pays only the owner, co-owners and partner departments; the budget "
+                "names other recipients: %(names)s."
+            )
+            % {"names": ", ".join(strangers)}
+        )
+    start, end = application.planned_start, application.planned_end
+    if start and end:
+        outside = sorted({row.year for row in budget if not start.year <= row.year <= end.year})
+        if outside:
+            problems.append(
+                _("Budget rows fall outside the project period %(start)s–%(end)s: %(years)s.")
+                % {
+                    "start": start.year,
+                    "end": end.year,
+                    "years": ", ".join(str(year) for year in outside),
+                }
+            )
+    return problems
+
+
+def _log(target) -> list:
+    return [(event, describe(event)) for event in Event.objects.for_target(target)[:100]]
+
+
+def sketch_page(user, sketch: IdeaSketch) -> dict:
+    """The sketch page: the council's decisions, the application and later sketches the
+    reader may see, the log, and what the reader may do."""
+    can_edit = access.can_edit_case(user, sketch)
+    application = Application.objects.visible_to(user).filter(sketch=sketch).first()
+    can_follow_up = can_edit and sketch.state == SketchState.NOT_APPLICABLE
+    return {
+        "sketch": sketch,
+        **split_participants(sketch.participants.select_related("organisation")),
+        "decisions": list(
+            sketch.decisions.select_related("meeting", "recorded_by").prefetch_related(
+                "taking_part", "conflicts__member"
+            )
+        ),
+        "application": application,
+        "followups": list(
+            IdeaSketch.objects.visible_to(user).filter(previous=sketch).select_related("call")
+        ),
+        "events": _log(sketch),
+        "can_edit": can_edit and SKETCH.is_editable(sketch),
+        "can_submit": can_edit and SKETCH.allows(sketch, SketchState.SUBMITTED),
+        "can_withdraw": can_edit and SKETCH.allows(sketch, SketchState.WITHDRAWN),
+        "can_apply": can_edit
+        and sketch.state == SketchState.APPLICABLE
+        and application is None
+        and sketch.call.applications_open(),
+        "can_follow_up": can_follow_up,
+        "open_calls": list(Call.objects.open_for_sketches()) if can_follow_up else [],
+        "can_decide": access.can_manage_cases(user) and awaits_council(sketch),
+        "show_members": access.can_see_council_members(user),
+        "today": timezone.localdate(),
+    }
+
+
+def application_tables(application: Application) -> dict:
+    """The draft's rows, loaded once each, with the names the templates show."""
+    return {
+        "participants": list(application.participants.select_related("organisation")),
+        "activities": list(application.activities.all()),
+        "milestones": list(application.milestones.all()),
+        "indicators": list(application.indicators.all()),
+        "savings": list(application.savings.select_related("organisation")),
+        "budget": list(application.budget.select_related("recipient")),
+    }
+
+
+def application_page(user, application: Application) -> dict:
+    """The application page: its plans and tables, attachments and versions, the council's
+    recommendation and the board's decision, the scientific statements shared with the
+    applicant (numbered, never named), the log, and what the reader may do."""
+    can_edit = access.can_edit_case(user, application)
+    editable = can_edit and APPLICATION.is_editable(application)
+    tables = application_tables(application)
+    window = application.reclaim_window_estimate()
+    shared = list(
+        ReviewStatement.objects.filter(
+            assignment__application=application, shared_at__isnull=False
+        ).order_by("version", "submitted_at", "pk")
+    )
+    return {
+        "can_read_sketch": IdeaSketch.objects.visible_to(user)
+        .filter(pk=application.sketch_id)
+        .exists(),
+        "can_read_review": access.can_read_review(user, application),
+        "recommendation": CouncilRecommendation.objects.filter(application=application)
+        .select_related("meeting")
+        .prefetch_related("years")
+        .first(),
+        "board_decision": BoardDecision.objects.filter(application=application)
+        .prefetch_related("years")
+        .first(),
+        # Shown to the applicant without the reviewers' names, numbered instead.
+        "shared_statements": list(enumerate(shared, start=1)),
+        "application": application,
+        **tables,
+        **split_participants(tables["participants"]),
+        "savings": [(row, window is not None and row.year in window) for row in tables["savings"]],
+        "window": window,
+        "budget_summary": budget_totals(tables["budget"]),
+        "attachments": list(application.attachments.filter(removed_at__isnull=True)),
+        "versions": list(
+            application.versions.select_related("submitted_by").only(
+                "number", "submitted_at", "submitted_by__full_name", "application_id"
+            )
+        ),
+        "events": _log(application),
+        "problems": problems_on_submit(application) if editable else [],
+        "can_edit": editable,
+        "can_submit": can_edit and APPLICATION.allows(application, ApplicationState.SUBMITTED),
+        "can_withdraw": can_edit and APPLICATION.allows(application, ApplicationState.WITHDRAWN),
+        "can_request_revision": access.can_manage_cases(user)
+        and APPLICATION.allows(application, ApplicationState.REVISION_REQUESTED),
+    }

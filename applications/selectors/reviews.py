@@ -1,0 +1,261 @@
+"""Reads of the review: who may be assigned, what each reader sees of the scores and
+statements, the reviewer's assignments, and the council's recommendation form's defaults."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from applications import access
+from applications.models import (
+    ASSIGNABLE_STATES,
+    DECLARATION,
+    Application,
+    ApplicationState,
+    CouncilMeeting,
+    CouncilRecommendation,
+    Criterion,
+    CriterionScore,
+    FundingSource,
+    ReviewAssignment,
+    ReviewKind,
+    ReviewStatement,
+    Score,
+)
+from applications.scoring import score_table
+from applications.states import APPLICATION
+from core.events import describe
+from core.models import Event, Role, RoleAssignment, User
+
+
+def fund_years(application: Application) -> dict[int, int]:
+    """The fund-financed budget per year (a plan): the default amounts of a recommendation."""
+    years: dict[int, int] = {}
+    for row in application.budget.all():
+        if row.funding_source == FundingSource.FUND:
+            years[row.year] = years.get(row.year, 0) + row.amount
+    return dict(sorted(years.items()))
+
+
+def reviewer_candidates():
+    """People who may be offered for assignment: active holders, today, of the council
+    member's or the scientific reviewer's role (the service refuses those in conflict)."""
+    holders = RoleAssignment.objects.active_on(timezone.localdate()).filter(
+        role__in=(Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER)
+    )
+    return (
+        User.objects.filter(is_active=True, role_assignments__in=holders)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def assignments_with_reviews(application: Application) -> list[ReviewAssignment]:
+    """The application's assignments with reviewers, scores (and their criteria) and
+    statements loaded."""
+    return list(
+        application.assignments.select_related("reviewer").prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.prefetch_related(
+                    Prefetch("criteria", queryset=CriterionScore.objects.order_by("criterion"))
+                ),
+            ),
+            "statements",
+        )
+    )
+
+
+def statements_to_share(application: Application) -> list[ReviewStatement]:
+    """The scientific statements on the current version, which a request for revision may
+    show the applicant (without the reviewers' names)."""
+    return list(
+        ReviewStatement.objects.filter(
+            assignment__application=application, version=application.current_version
+        ).order_by("submitted_at", "pk")
+    )
+
+
+def review_context(user, application: Application) -> dict:
+    """What the review page and the recommendation form show of the scores: the current
+    version's visible scores side by side, and earlier versions' visible scores as outdated;
+    the statements and assignments the reader may see."""
+    assignments = assignments_with_reviews(application)
+    can_see = access.score_reader(user, application, assignments)
+    visible = [
+        score
+        for assignment in assignments
+        if assignment.kind == ReviewKind.COUNCIL
+        for score in assignment.scores.all()
+        if can_see(score)
+    ]
+    current = [s for s in visible if s.version == application.current_version]
+    outdated = sorted(
+        (s for s in visible if s.version < application.current_version),
+        key=lambda s: (-s.version, s.assignment.reviewer.full_name),
+    )
+    return {
+        "assignments": [a for a in assignments if access.can_see_assignment(user, a)],
+        "table": score_table(sorted(current, key=lambda s: s.assignment.reviewer.full_name)),
+        "outdated": outdated,
+        "statements": [
+            (assignment, statement)
+            for assignment in assignments
+            if assignment.kind == ReviewKind.SCIENTIFIC
+            and access.can_see_assignment(user, assignment)
+            for statement in assignment.statements.all()
+        ],
+        "criteria": list(Criterion),
+    }
+
+
+def review_page(user, application: Application) -> dict:
+    """The review page: the review as the reader may see it, the assignments' log (for those
+    who read everything: it names the reviewers), and what the reader may do."""
+    context = review_context(user, application)
+    events = []
+    if access.reads_everything(user):
+        ids = [str(a.pk) for a in context["assignments"]]
+        events = [
+            (event, describe(event))
+            for event in Event.objects.filter(
+                target_type__app_label="applications",
+                target_type__model="reviewassignment",
+                target_id__in=ids,
+            )
+            .select_related("actor")
+            .order_by("-created_at", "-pk")[:100]
+        ]
+    manage = access.can_manage_cases(user)
+    return {
+        "application": application,
+        **context,
+        "events": events,
+        "can_assign": manage and application.state in ASSIGNABLE_STATES,
+        "can_recommend": manage and APPLICATION.allows(application, ApplicationState.RECOMMENDED),
+        "recommendation": CouncilRecommendation.objects.filter(application=application)
+        .select_related("meeting")
+        .prefetch_related("years")
+        .first(),
+        "mine": [a for a in context["assignments"] if a.reviewer_id == user.pk],
+    }
+
+
+# --- The reviewer's pages ---------------------------------------------------------------------
+
+STATUS_TEXT = {
+    "removed": pgettext_lazy("review", "Withdrawn"),
+    "declare": gettext_lazy("Declare no conflict of interest"),
+    "review": gettext_lazy("To review"),
+    "done": pgettext_lazy("review", "Done"),
+}
+
+
+def assignment_status(assignment: ReviewAssignment, version: int) -> str:
+    if assignment.removed_at:
+        return "removed"
+    if assignment.declared_at is None:
+        return "declare"
+    return "done" if assignment.reviewed(version) else "review"
+
+
+def assignment_rows(user) -> list[tuple[ReviewAssignment, str, str]]:
+    """The reviewer's assignments with their status and its text ("closed": nothing to review
+    any longer, the application has moved on)."""
+    assignments = (
+        ReviewAssignment.objects.for_reviewer(user)
+        .select_related("application__registration", "application__owner", "application__call")
+        .prefetch_related("scores", "statements")
+        .order_by("removed_at", "due_on", "-assigned_at", "pk")
+    )
+    rows = []
+    for assignment in assignments:
+        status = assignment_status(assignment, assignment.application.current_version)
+        if status == "review" and assignment.application.state not in ASSIGNABLE_STATES:
+            status = "closed"
+        rows.append((assignment, status, STATUS_TEXT.get(status, pgettext("review", "Closed"))))
+    return rows
+
+
+def _previous_version(assignment: ReviewAssignment) -> int | None:
+    """The last version the reviewer reviewed, when the applicant has submitted a newer one."""
+    reviewed = [item.version for item in assignment.reviews()]
+    current = assignment.application.current_version
+    last = max(reviewed, default=None)
+    if last is not None and last < current:
+        return last
+    return None
+
+
+def assignment_page(user, assignment: ReviewAssignment) -> dict:
+    assignment = (
+        ReviewAssignment.objects.prefetch_related(
+            Prefetch("scores", queryset=Score.objects.prefetch_related("criteria")), "statements"
+        )
+        .select_related("reviewer", "application__registration", "application__owner")
+        .get(pk=assignment.pk)
+    )
+    status = assignment_status(assignment, assignment.application.current_version)
+    return {
+        "assignment": assignment,
+        "application": assignment.application,
+        "status": status,
+        "own": assignment.reviewer_id == user.pk,
+        "declaration_text": DECLARATION,
+        "previous": _previous_version(assignment),
+        "open_for_review": assignment.takes_reviews(),
+        "scores": list(assignment.scores.all()),
+        "statements": list(assignment.statements.all()),
+    }
+
+
+# --- The council's recommendation -------------------------------------------------------------
+
+
+def recommendation_form_defaults(application: Application, table, existing) -> tuple[list, dict]:
+    """The years of the recommendation form and its initial values: the recommendation
+    recorded before, or the members' joint judgement (met where every member said met) and the
+    fund-financed budget per year."""
+    planned = fund_years(application)
+    years = set(planned)
+    if application.planned_start and application.planned_end:
+        years |= set(range(application.planned_start.year, application.planned_end.year + 1))
+    if existing is not None:
+        old = {row.year: row.amount for row in existing.years.all()}
+        years |= set(old)
+        initial = {
+            "meeting": existing.meeting_id,
+            "outcome": existing.outcome,
+            "summary": existing.summary,
+            "reasons": existing.reasons,
+            **{f"met_{c.value}": "yes" if met else "no" for c, met in existing.criteria()},
+            **{f"amount_{year}": amount for year, amount in old.items()},
+        }
+    else:
+        initial = {
+            **{f"met_{row.criterion.value}": "yes" if row.all_met else "no" for row in table.rows},
+            **{f"amount_{year}": amount for year, amount in planned.items()},
+        }
+    return sorted(years), initial
+
+
+def recommendation_page(user, application: Application) -> dict:
+    """What the recommendation form is built from: the review as the reader sees it, the
+    recommendation recorded before, the fund's meetings held so far, years and defaults."""
+    context = review_context(user, application)
+    existing = (
+        CouncilRecommendation.objects.filter(application=application)
+        .prefetch_related("years")
+        .first()
+    )
+    years, initial = recommendation_form_defaults(application, context["table"], existing)
+    return {
+        **context,
+        "existing": existing,
+        "years": years,
+        "initial": initial,
+        "meetings": CouncilMeeting.objects.filter(
+            fund=application.call.fund, held_on__lte=timezone.localdate()
+        ).order_by("-held_on", "-pk"),
+    }

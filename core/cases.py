@@ -1,0 +1,73 @@
+"""What every kind of case shares in its queryset: who sees it (BRIEF.md "Who sees what") and
+the filters of its list. Idea sketches and applications use it today, projects next.
+
+A case's queryset subclasses ``CaseQuerySet`` and says what "submitted" means for it
+(``submitted``), whom else it lets in (``also_visible``: assigned reviewers, the board
+secretary) and who has declared a conflict with it (``declared_conflicts``). The case's
+organisations and their parts come from ``core.conflicts``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from core import access, conflicts
+from core.models import RegistrationNumber, Role
+
+
+class CaseQuerySet(models.QuerySet):
+    # The cases that have left the drafts (a Q on the case's own fields).
+    submitted: Q = Q(pk__in=[])
+    # The field that names the case's call, for the list filter.
+    call_field = "call"
+
+    def also_visible(self, user) -> Q | None:
+        """Cases this person sees beyond the general rule (none by default)."""
+        return None
+
+    def declared_conflicts(self, user) -> Q | None:
+        """Cases this person has declared a conflict of interest with (none by default)."""
+        return None
+
+    def visible_to(self, user):
+        """Fund administrators see everything; the case's own organisations (owner, co-owners,
+        partners) everything, drafts too; the city director (and delegate) and auditors what
+        has been submitted; council members what has been submitted and does not involve them
+        (any part, a benefiting organisation's included, or a declared conflict); and whoever
+        ``also_visible`` lets in."""
+        if access.has_role(user, Role.FUND_ADMIN):
+            return self
+        own = access.organisation_ids_of(user)
+        visible = conflicts.involving(self.model, own, parts=conflicts.PARTICIPATING)
+        also = self.also_visible(user)
+        if also is not None:
+            visible |= also
+        if access.has_any_role(user, {Role.CITY_DIRECTOR, Role.AUDITOR}) or (
+            access.active_delegation_for(user) is not None
+        ):
+            visible |= self.submitted
+        elif access.has_role(user, Role.COUNCIL_MEMBER):
+            free = self.submitted & ~conflicts.involving(self.model, own)
+            declared = self.declared_conflicts(user)
+            visible |= free & ~declared if declared is not None else free
+        return self.filter(visible)
+
+    def matching(self, *, search: str = "", call=None, state: str = "", organisation=None):
+        """The list filter: a title or registration number (or its subject or counterpart),
+        the call, the state, and an organisation that owns, co-owns or partners the case."""
+        cases = self
+        if search:
+            numbers = RegistrationNumber.objects.search(search)
+            cases = cases.filter(
+                Q(title__icontains=search) | Q(registration__in=numbers.values("pk"))
+            )
+        if call is not None:
+            cases = cases.filter(**{self.call_field: call})
+        if state:
+            cases = cases.filter(state=state)
+        if organisation is not None:
+            cases = cases.filter(
+                conflicts.involving(self.model, {organisation.pk}, parts=conflicts.PARTICIPATING)
+            )
+        return cases
