@@ -82,6 +82,11 @@ def describe(event: Event) -> str:
     return str(text) % data
 
 
+def activity_log(target, limit: int = 100) -> list[tuple[Event, str]]:
+    """The newest events of ``target`` with how each reads: the log a page shows."""
+    return [(event, describe(event)) for event in Event.objects.for_target(target)[:limit]]
+
+
 def recorded_by(actor):
     """The person to record as having acted: None for the system (no actor, or anonymous)."""
     return actor if actor is not None and actor.is_authenticated else None

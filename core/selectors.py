@@ -8,11 +8,21 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from core import access
-from core.attention import DELEGATE, Attention
-from core.models import Delegation, Invitation, Membership, Role, RoleAssignment, User
+from core.attention import DELEGATE, Attention, counted
+from core.events import activity_log
+from core.models import (
+    Delegation,
+    Invitation,
+    Membership,
+    Reorganisation,
+    ReorganisationShare,
+    Role,
+    RoleAssignment,
+    User,
+)
 
 
 def people_with_role(role: str, on: dt.date | None = None) -> QuerySet[User]:
@@ -109,6 +119,23 @@ def user_detail(user: User) -> dict:
     }
 
 
+def organisation_page(organisation) -> dict:
+    """An organisation with its reorganisation (if it was replaced), the reorganisations it
+    took over from, and its log."""
+    return {
+        "organisation": organisation,
+        "reorganisation": Reorganisation.objects.filter(organisation=organisation)
+        .select_related("recorded_by")
+        .prefetch_related("shares__successor")
+        .first(),
+        "predecessors": ReorganisationShare.objects.filter(successor=organisation)
+        .select_related("reorganisation__organisation")
+        .order_by("-reorganisation__effective_from"),
+        "events": activity_log(organisation),
+        "today": timezone.localdate(),
+    }
+
+
 def delegations_visible_to(user) -> QuerySet[Delegation]:
     delegations = Delegation.objects.select_related("delegator", "delegate", "ended_by")
     if access.has_any_role(user, access.READ_ALL_ROLES):
@@ -170,38 +197,28 @@ def attention_for(user) -> list[Attention]:
         pending = Invitation.objects.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, user__is_active=True
         )
-        expired = pending.filter(expires_at__lte=now).count()
-        waiting = pending.filter(expires_at__gt=now).count()
-        if expired:
-            items.append(
-                Attention(
-                    role=Role.FUND_ADMIN,
-                    title=ngettext(
-                        "%(count)d invitation has expired without being accepted",
-                        "%(count)d invitations have expired without being accepted",
-                        expired,
-                    )
-                    % {"count": expired},
-                    detail=_("Send them again from the person's page."),
-                    url=reverse("users:list") + "?status=invited",
-                    count=expired,
-                )
-            )
-        if waiting:
-            items.append(
-                Attention(
-                    role=Role.FUND_ADMIN,
-                    title=ngettext(
-                        "%(count)d invitation is waiting to be accepted",
-                        "%(count)d invitations are waiting to be accepted",
-                        waiting,
-                    )
-                    % {"count": waiting},
-                    url=reverse("users:list") + "?status=invited",
-                    count=waiting,
-                    kind="info",
-                )
-            )
+        items += counted(
+            Role.FUND_ADMIN,
+            pending.filter(expires_at__lte=now).count(),
+            ngettext_lazy(
+                "%(count)d invitation has expired without being accepted",
+                "%(count)d invitations have expired without being accepted",
+                "count",
+            ),
+            detail=_("Send them again from the person's page."),
+            url=reverse("users:list") + "?status=invited",
+        )
+        items += counted(
+            Role.FUND_ADMIN,
+            pending.filter(expires_at__gt=now).count(),
+            ngettext_lazy(
+                "%(count)d invitation is waiting to be accepted",
+                "%(count)d invitations are waiting to be accepted",
+                "count",
+            ),
+            url=reverse("users:list") + "?status=invited",
+            kind="info",
+        )
     if Role.CITY_DIRECTOR in roles:
         current = (
             Delegation.objects.current_or_future(day)

@@ -4,12 +4,10 @@ rest)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 
-from core import access
 from core.http import paginate
-from projects.access import can_list_projects
+from projects.access import can_list_projects, get_project_for
 from projects.models import Project
 
 
@@ -21,14 +19,5 @@ def project_list(request):
 
 
 def project_detail(request, pk: int):
-    if not access.is_person(request.user):
-        raise Http404
-    project = (
-        Project.objects.visible_to(request.user)
-        .select_related("owner", "registration", "board_decision", "application")
-        .filter(pk=pk)
-        .first()
-    )
-    if project is None:
-        raise Http404
+    project = get_project_for(request.user, pk)
     return render(request, "projects/project_detail.html", {"project": project})

@@ -7,8 +7,7 @@ from django.utils import timezone
 from applications import access
 from applications.models import Call, CallDocument, CallState
 from applications.states import CALL
-from core.events import describe
-from core.models import Event
+from core.events import activity_log
 
 
 def call_page(user, call: Call) -> dict:
@@ -21,9 +20,7 @@ def call_page(user, call: Call) -> dict:
     return {
         "call": call,
         "documents": documents,
-        "events": [(e, describe(e)) for e in Event.objects.for_target(call)[:100]]
-        if manage
-        else [],
+        "events": activity_log(call) if manage else [],
         "today": timezone.localdate(),
         "can_manage": manage,
         "editable": manage and CALL.is_editable(call),

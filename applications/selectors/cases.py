@@ -21,8 +21,7 @@ from applications.models import (
 )
 from applications.models.sketches import split_participants
 from applications.states import APPLICATION, SKETCH, awaits_council
-from core.events import describe
-from core.models import Event
+from core.events import activity_log
 from core.money import format_kr
 
 # Everything but the telephone must be filled in before a sketch is submitted.
@@ -97,10 +96,6 @@ def problems_on_submit(application: Application) -> list[str]:
     return problems
 
 
-def _log(target) -> list:
-    return [(event, describe(event)) for event in Event.objects.for_target(target)[:100]]
-
-
 def sketch_page(user, sketch: IdeaSketch) -> dict:
     """The sketch page: the council's decisions, the application and later sketches the
     reader may see, the log, and what the reader may do."""
@@ -119,7 +114,7 @@ def sketch_page(user, sketch: IdeaSketch) -> dict:
         "followups": list(
             IdeaSketch.objects.visible_to(user).filter(previous=sketch).select_related("call")
         ),
-        "events": _log(sketch),
+        "events": activity_log(sketch),
         "can_edit": can_edit and SKETCH.is_editable(sketch),
         "can_submit": can_edit and SKETCH.allows(sketch, SketchState.SUBMITTED),
         "can_withdraw": can_edit and SKETCH.allows(sketch, SketchState.WITHDRAWN),
@@ -186,7 +181,7 @@ def application_page(user, application: Application) -> dict:
                 "number", "submitted_at", "submitted_by__full_name", "application_id"
             )
         ),
-        "events": _log(application),
+        "events": activity_log(application),
         "problems": problems_on_submit(application) if editable else [],
         "can_edit": editable,
         "can_submit": can_edit and APPLICATION.allows(application, ApplicationState.SUBMITTED),

@@ -22,8 +22,7 @@ from applications.models import (
     ProposalState,
 )
 from applications.states import PROPOSAL
-from core.events import describe
-from core.models import Event
+from core.events import activity_log
 
 
 def recommended_for_grant(call: Call):
@@ -149,7 +148,7 @@ def proposal_page(user, proposal: Proposal) -> dict:
         "headroom": headroom,
         "before_approval": PROPOSAL.reaches(proposal, ProposalState.APPROVED),
         "others": [(a, recommendations.get(a.pk)) for a in others],
-        "events": [(e, describe(e)) for e in Event.objects.for_target(proposal)[:100]],
+        "events": activity_log(proposal),
         "can_edit": manage and PROPOSAL.is_editable(proposal),
         "can_submit": manage and PROPOSAL.allows(proposal, ProposalState.SUBMITTED),
         "can_decide_as_director": access.can_approve_proposals(user)

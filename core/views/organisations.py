@@ -10,14 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access, services
+from core import access, selectors, services
 from core.errors import DomainError
-from core.events import describe
 from core.forms import bound_or_restored
 from core.forms.organisations import OrganisationFilterForm, OrganisationForm, ReorganisationForm
 from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
-from core.models import Event, Organisation, Reorganisation, ReorganisationShare
+from core.models import Organisation
 
 PAGE_SIZE = 50
 
@@ -77,27 +76,11 @@ def organisation_create(request):
 
 def organisation_detail(request, pk: int):
     organisation = access.get_organisation_for(request.user, pk)
-    reorganisation = (
-        Reorganisation.objects.filter(organisation=organisation)
-        .select_related("recorded_by")
-        .prefetch_related("shares__successor")
-        .first()
-    )
-    predecessors = (
-        ReorganisationShare.objects.filter(successor=organisation)
-        .select_related("reorganisation__organisation")
-        .order_by("-reorganisation__effective_from")
-    )
-    events = [(event, describe(event)) for event in Event.objects.for_target(organisation)[:100]]
     return render(
         request,
         "core/organisation_detail.html",
         {
-            "organisation": organisation,
-            "reorganisation": reorganisation,
-            "predecessors": predecessors,
-            "events": events,
-            "today": timezone.localdate(),
+            **selectors.organisation_page(organisation),
             "can_manage": access.can_manage_organisations(request.user),
         },
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core import access, selectors, services
 from core.errors import DomainError
-from core.events import describe
+from core.events import activity_log
 from core.forms import (
     MembershipAddForm,
     PeriodEndForm,
@@ -25,7 +25,7 @@ from core.forms import (
 )
 from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
-from core.models import Event, Membership, RoleAssignment
+from core.models import Membership, RoleAssignment
 
 PAGE_SIZE = 50
 
@@ -93,7 +93,7 @@ def user_invite(request):
 
 def user_detail(request, pk: int):
     person = access.get_user_for(request.user, pk)
-    events = [(event, describe(event)) for event in Event.objects.for_target(person)[:100]]
+    events = activity_log(person)
     return render(
         request,
         "core/user_detail.html",

@@ -16,7 +16,8 @@ from django.utils import timezone
 from applications import services, states
 from applications.models import CALL_FIELDS, Call, CallDocument, CallState, DecisionRoute
 from core.errors import DomainError
-from core.files import safe_name
+from core.files import safe_name, store_upload
+from core.http import file_download
 from core.models import Event, Fund
 
 pytestmark = pytest.mark.django_db
@@ -933,3 +934,31 @@ def test_a_repeated_upload_stores_one_document(admin_client, make_call, media_ro
 
 def test_no_files_are_left_in_the_real_media_root(settings, media_root):
     assert Path(settings.MEDIA_ROOT) == media_root
+
+
+# --- The stored-file helpers (core.files.store_upload, core.http.file_download) ----------------
+
+
+def test_a_stored_file_keeps_its_checked_type_and_downloads_under_its_name(open_call, fund_admin):
+    upload = SimpleUploadedFile("../../Riktlinjer 2026.pdf", b"%PDF-1.4\n%%EOF\n")
+    document = store_upload(CallDocument(call=open_call), upload, title="  ", by=fund_admin)
+    document.refresh_from_db()
+    assert (document.title, document.original_name) == ("Riktlinjer_2026.pdf",) * 2
+    assert (document.content_type, document.size) == ("application/pdf", 15)
+    assert document.uploaded_by == fund_admin
+    assert "Riktlinjer" not in document.file.name  # stored under a random name
+    response = file_download(document)
+    assert response["Content-Disposition"] == 'attachment; filename="Riktlinjer_2026.pdf"'
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+
+
+def test_a_refused_file_stores_nothing(open_call, fund_admin):
+    with pytest.raises(DomainError) as refused:
+        store_upload(
+            CallDocument(call=open_call),
+            SimpleUploadedFile("skript.pdf", b"#!/bin/sh\necho hej\n"),
+            by=fund_admin,
+        )
+    assert refused.value.field == "file"
+    assert not CallDocument.objects.exists()
+    assert Call.objects.count() == 1

@@ -562,3 +562,16 @@ def test_events_record_actor_and_states_of_each_transition(
     assert {e.data["number"] for e in events.filter(action="sketch.submitted")} == {
         str(IdeaSketch.objects.get(pk=sketch.pk).registration)
     }
+
+
+def test_the_case_list_filter_finds_by_number_title_and_organisation(
+    sketch, applicant, co_owner_org
+):
+    services.idea_sketch_submit(actor=applicant, sketch=sketch)
+    sketch.refresh_from_db()
+    number = str(sketch.registration)
+    assert list(IdeaSketch.objects.matching(search=number)) == [sketch]
+    assert list(IdeaSketch.objects.matching(search="läsfrämjande")) == [sketch]
+    assert list(IdeaSketch.objects.matching(organisation=co_owner_org)) == [sketch]
+    assert not IdeaSketch.objects.matching(organisation=factories.OrganisationFactory()).exists()
+    assert not IdeaSketch.objects.matching(state="draft").exists()

@@ -1,0 +1,47 @@
+"""The small shared pieces every app builds its pages from: counted start-page items and the one
+reason form. (The stored-file helpers are tested with the call documents, the case querysets'
+list filter with the sketches.)"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import ngettext_lazy
+
+from core.attention import counted
+from core.forms import ReasonForm
+
+TITLE = ngettext_lazy(
+    "%(count)s idea sketch waits for the council's decision",
+    "%(count)s idea sketches wait for the council's decision",
+    "count",
+)
+
+
+def test_counted_says_nothing_when_nothing_waits():
+    assert counted("fund_admin", 0, TITLE, url="/") == []
+
+
+def test_counted_chooses_the_form_by_the_count_in_the_readers_language():
+    with translation.override("sv"):
+        [one] = counted("fund_admin", 1, TITLE, url="/council/")
+        [many] = counted("fund_admin", 3, TITLE, url="/council/", kind="info")
+    assert one.title == "1 idéskiss väntar på rådets beslut"
+    assert many.title == "3 idéskisser väntar på rådets beslut"
+    assert (one.count, one.kind, one.url) == (1, "action", "/council/")
+    assert (many.count, many.kind) == (3, "info")
+
+
+def test_the_reason_form_is_required_unless_said_otherwise():
+    with translation.override("en"):
+        required = ReasonForm({"reason": ""})
+        assert not required.is_valid()
+        assert required.fields["reason"].label == "Reason"
+        explained = ReasonForm({"reason": " "}, message="Give the reason for withdrawing.")
+        assert explained.errors["reason"] == ["Give the reason for withdrawing."]
+        optional = ReasonForm({"reason": ""}, required=False)
+        assert optional.is_valid()
+        assert optional.fields["reason"].label == "Comment (optional)"
+        labelled = ReasonForm(required=False, label="Reason (optional)")
+        assert labelled.fields["reason"].label == "Reason (optional)"
+        assert "idempotency_key" in labelled.initial
+        assert not ReasonForm({"reason": "x" * 2001}).is_valid()
