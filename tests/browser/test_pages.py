@@ -4,7 +4,8 @@ Content-Security-Policy is never violated, and a screenshot is kept."""
 import pytest
 from django.utils import translation
 
-from tests.test_access_matrix import MATRIX, SUBJECTS, build_world
+from tests.matrix import SUBJECTS, build_world
+from tests.test_access_matrix import MATRIX
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
