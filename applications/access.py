@@ -9,6 +9,7 @@ from django.http import Http404
 from applications.models import (
     Application,
     ApplicationAttachment,
+    ApplicationVersion,
     Call,
     CallDocument,
     CouncilMeeting,
@@ -121,7 +122,9 @@ def get_sketch_for(user, pk: int, *, write: bool = False) -> IdeaSketch:
     return sketch
 
 
-def get_application_for(user, pk: int, *, write: bool = False) -> Application:
+def get_application_for(user, pk: int, *, write: bool = False, manage: bool = False) -> Application:
+    """An application the reader may see (404 otherwise); ``write``: the owner organisation's
+    applicants, ``manage``: the fund administrators (403 for other readers)."""
     if not access.is_person(user):
         raise Http404
     application = (
@@ -134,7 +137,23 @@ def get_application_for(user, pk: int, *, write: bool = False) -> Application:
         raise Http404
     if write and not can_edit_case(user, application):
         raise PermissionDenied
+    if manage and not can_manage_cases(user):
+        raise PermissionDenied
     return application
+
+
+def get_version_for(user, application_pk: int, number: int) -> ApplicationVersion:
+    """A submitted version of an application the reader may see (404 otherwise)."""
+    application = get_application_for(user, application_pk)
+    version = (
+        ApplicationVersion.objects.select_related("submitted_by")
+        .filter(application=application, number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    version.application = application
+    return version
 
 
 def get_attachment_for(
@@ -215,7 +234,7 @@ def score_reader(user, application: Application, assignments):
     if reads_everything(user):
         return lambda score: True
     mine = [a for a in assignments if a.reviewer_id == user.pk]
-    if any(a.conflict_declared_at for a in mine):
+    if any(a.conflict_declared for a in mine):
         own_ids = set()
         scored_versions = set()
     else:
@@ -238,7 +257,9 @@ def can_record_board_decisions(user) -> bool:
     return access.has_role(user, Role.BOARD_SECRETARY)
 
 
-def get_proposal_for(user, pk: int) -> Proposal:
+def get_proposal_for(user, pk: int, *, may=None) -> Proposal:
+    """A proposal the reader may see (404 otherwise); ``may``: what the page does with it
+    (``can_manage_cases``, ``can_approve_proposals``...), refused with 403."""
     if not can_read_proposals(user):
         raise Http404
     proposal = (
@@ -251,6 +272,8 @@ def get_proposal_for(user, pk: int) -> Proposal:
     )
     if proposal is None:
         raise Http404
+    if may is not None and not may(user):
+        raise PermissionDenied
     return proposal
 
 

@@ -141,7 +141,14 @@ def proposal_url(proposal) -> str:
 
 
 def applicant_people(application) -> list:
-    """Who hears about an application's outcome: the one who last submitted it (and its
-    contact person, by address)."""
+    """The person who hears about an application's outcome: the one who last submitted it (or,
+    never submitted, the one who started it)."""
     last = application.versions.select_related("submitted_by").order_by("-number").first()
     return [last.submitted_by if last else application.created_by]
+
+
+def applicant_side(application) -> dict:
+    """Whom ``notify`` tells of an application's outcome (a revision asked for, the council's
+    recommendation, the board's grant or rejection, closed as not proposed): the person of
+    ``applicant_people`` and the application's contact person, by address."""
+    return {"people": applicant_people(application), "emails": [application.contact_email]}

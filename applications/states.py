@@ -23,6 +23,7 @@ from applications.models import (
     BoardOutcome,
     CallState,
     ProposalState,
+    ReviewKind,
     SketchState,
 )
 from core.errors import DomainError
@@ -57,12 +58,16 @@ SKETCH = StateMachine(
     refusal=gettext_lazy("An idea sketch that is %(state)s cannot become %(to)s."),
     not_editable=gettext_lazy("An idea sketch that is %(state)s can no longer be changed."),
 )
-# What the council's applicability decision makes of the sketch.
+# What the council's applicability decision makes of the sketch, and the states in which a
+# sketch waits for it (those from which every outcome may follow).
 OUTCOME_STATE = {
     ApplicabilityOutcome.APPLICABLE: S.APPLICABLE,
     ApplicabilityOutcome.NOT_APPLICABLE: S.NOT_APPLICABLE,
     ApplicabilityOutcome.RETURNED: S.RETURNED,
 }
+AWAITING_COUNCIL = frozenset(
+    state for state in S if all(SKETCH.allows(state, to) for to in OUTCOME_STATE.values())
+)
 
 # Recommended: the council's recommendation is recorded (and may be recorded again while the
 # proposal is with the administrators). Not proposed: closed when the board's decisions on the
@@ -94,6 +99,13 @@ BOARD_STATE = {
 }
 # Still open when the board's decisions on the call are recorded: closed as not proposed.
 OPEN_STATES = tuple(state for state in A if APPLICATION.allows(state, A.NOT_PROPOSED))
+# While the application is in these states it takes reviews: scores only while it is submitted,
+# statements also while the applicant revises it; reviewers are assigned while it takes either.
+REVIEW_STATES = {
+    ReviewKind.COUNCIL: (A.SUBMITTED,),
+    ReviewKind.SCIENTIFIC: (A.SUBMITTED, A.REVISION_REQUESTED),
+}
+ASSIGNABLE_STATES = frozenset(state for states in REVIEW_STATES.values() for state in states)
 
 
 def _already_approved(proposal, to: str) -> DomainError | None:
@@ -127,10 +139,15 @@ PROPOSAL = StateMachine(
 )
 
 
+# The proposal waits for the city director, who may change its amounts, approve it or send
+# it back.
+WITH_CITY_DIRECTOR = frozenset({P.SUBMITTED})
+# A call has a proposal to the board once it is published (also once it is decided).
+CALL_WITH_PROPOSAL = frozenset({C.PUBLISHED, C.DECIDED})
+
+
 def with_city_director(proposal) -> bool:
-    """The proposal waits for the city director, who may change its amounts, approve it or
-    send it back."""
-    return proposal.state == P.SUBMITTED
+    return proposal.state in WITH_CITY_DIRECTOR
 
 
 # --- Dates --------------------------------------------------------------------------------------
@@ -142,12 +159,84 @@ def sketch_on_time(sketch, on: dt.date | None = None) -> bool:
     return sketch.state == S.RETURNED or sketch.call.sketches_open(on)
 
 
+def sketch_submit_refusal(sketch, on: dt.date | None = None) -> DomainError | None:
+    """Why the sketch cannot be submitted (or submitted again) on the day, or None when it can:
+    its state, the call's last day for idea sketches (``sketch_on_time``), a cancelled call.
+    (What the sketch still lacks is ``selectors.cases.missing_on_submit``.)"""
+    refusal = SKETCH.refusal_of(sketch, S.SUBMITTED)
+    if refusal is not None:
+        return refusal
+    call = sketch.call
+    if not sketch_on_time(sketch, on):
+        return DomainError(
+            _(
+                "The last day for idea sketches in %(title)s was %(date)s. The sketch is kept "
+                "as a draft but can no longer be submitted to this call."
+            )
+            % {"title": call.title, "date": call.idea_sketch_deadline.isoformat()},
+            code="deadline_passed",
+        )
+    if call.state == C.CANCELLED:
+        return DomainError(
+            _("The call %(title)s has been cancelled.") % {"title": call.title},
+            code="call_cancelled",
+        )
+    return None
+
+
 def application_on_time(application, on: dt.date | None = None) -> bool:
     """A draft is submitted by the call's last day for applications; a revision the fund
     administrators asked for may be submitted after it."""
     return application.state == A.REVISION_REQUESTED or application.call.applications_open(on)
 
 
+def application_submit_refusal(application, on: dt.date | None = None) -> DomainError | None:
+    """Why the application cannot be submitted (or a revision submitted) on the day, or None
+    when it can: its state, the call's last day for applications (``application_on_time``), a
+    cancelled call. (What it still lacks is ``selectors.cases.problems_on_submit``.)"""
+    refusal = APPLICATION.refusal_of(application, A.SUBMITTED)
+    if refusal is not None:
+        return refusal
+    call = application.call
+    if not application_on_time(application, on):
+        return DomainError(
+            _(
+                "The last day for applications in %(title)s was %(date)s. The application is "
+                "kept as a draft but can no longer be submitted."
+            )
+            % {"title": call.title, "date": call.application_deadline.isoformat()},
+            code="deadline_passed",
+        )
+    if call.state == C.CANCELLED:
+        return DomainError(
+            _("The call %(title)s has been cancelled.") % {"title": call.title},
+            code="call_cancelled",
+        )
+    return None
+
+
 def awaits_council(sketch) -> bool:
     """A submission waits for the council's applicability decision."""
-    return all(SKETCH.allows(sketch, state) for state in OUTCOME_STATE.values())
+    return sketch.state in AWAITING_COUNCIL
+
+
+def can_be_taken_up(sketch) -> bool:
+    """A sketch judged not applicable is final; its idea may be taken up in a new sketch."""
+    return sketch.state == S.NOT_APPLICABLE
+
+
+def application_start_refusal(sketch, on: dt.date | None = None) -> DomainError | None:
+    """Why the sketch's application cannot be started on the day, or None when it can: only a
+    sketch the council judged applicable, and only while the call takes applications."""
+    if sketch.state != S.APPLICABLE:
+        return DomainError(
+            _("Only an idea sketch the council judged applicable can become an application."),
+            code="not_applicable",
+        )
+    if not sketch.call.applications_open(on):
+        return DomainError(
+            _("The last day for applications in %(title)s was %(date)s.")
+            % {"title": sketch.call.title, "date": sketch.call.application_deadline.isoformat()},
+            code="deadline_passed",
+        )
+    return None

@@ -83,10 +83,6 @@ def parts_of(case) -> dict[int, str]:
     return found
 
 
-def organisations_of(case) -> set[int]:
-    return set(parts_of(case))
-
-
 def involving(model: type, organisation_ids, *, parts: Iterable[str] | None = None) -> Q:
     """A filter for the cases of ``model`` in which one of the organisations takes a part (one
     of ``parts``, or any part): for querysets that hide cases from those in conflict."""

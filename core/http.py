@@ -33,6 +33,13 @@ def add_domain_error(form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
+def submit_flags(refusal: DomainError | None) -> dict:
+    """What a submit page shows, from the refusal the submit service would give: whether the
+    case can be submitted at all in its state, and whether it is on time."""
+    code = refusal.code if refusal is not None else None
+    return {"submittable": code != "transition", "open": code != "deadline_passed"}
+
+
 def upload_page(request, *, upload, title: str, success: str, back_href: str, back_label: str):
     """The page of a form that uploads one file with a title. ``upload(title=, uploaded=)``
     calls the service (which stores it with ``core.files.store_upload``); a refusal shows on

@@ -58,6 +58,10 @@ class StateMachine:
         """The states that a case in this state (or this case) may become."""
         return self._table[_state_of(obj_or_state)]
 
+    def sources(self, to: str) -> frozenset[str]:
+        """The states from which a case may become ``to`` (for queries: what waits for it)."""
+        return frozenset(state for state, targets in self._table.items() if str(to) in targets)
+
     def allows(self, obj_or_state, to: str) -> bool:
         return str(to) in self.targets(obj_or_state)
 
@@ -80,20 +84,28 @@ class StateMachine:
     def _label(self, state: str) -> str:
         return str(self.choices(state).label).lower()
 
-    def check(self, obj, to: str) -> str:
-        """Refuse the transition of ``obj`` to ``to`` unless the table allows it; returns the
-        state it comes from (for the event row)."""
+    def refusal_of(self, obj, to: str) -> DomainError | None:
+        """The refusal of the transition of ``obj`` to ``to``, or None when the table allows
+        it (for pages that explain before anyone tries)."""
         state = _state_of(obj)
         if self.allows(state, to):
-            return state
+            return None
         if self.explain is not None:
             error = self.explain(obj, str(to))
             if error is not None:
-                raise error
-        raise DomainError(
+                return error
+        return DomainError(
             str(self.refusal) % {"state": self._label(state), "to": self._label(str(to))},
             code="transition",
         )
+
+    def check(self, obj, to: str) -> str:
+        """Refuse the transition of ``obj`` to ``to`` unless the table allows it; returns the
+        state it comes from (for the event row)."""
+        refusal = self.refusal_of(obj, to)
+        if refusal is not None:
+            raise refusal
+        return _state_of(obj)
 
     def check_editable(self, obj) -> None:
         if not self.is_editable(obj):

@@ -26,10 +26,8 @@ from .decisions import (
     ProposalState,
 )
 from .reviews import (
-    ASSIGNABLE_STATES,
     DECLARATION,
     GRANT_OUTCOMES,
-    REVIEW_STATES,
     CouncilRecommendation,
     Criterion,
     CriterionScore,
@@ -54,11 +52,9 @@ from .sketches import (
 )
 
 __all__ = [
-    "ASSIGNABLE_STATES",
     "CALL_FIELDS",
     "DECLARATION",
     "GRANT_OUTCOMES",
-    "REVIEW_STATES",
     "SKETCH_FIELDS",
     "Activity",
     "ApplicabilityDecision",

@@ -83,15 +83,10 @@ class ApplicationQuerySet(CaseQuerySet):
     def declared_conflicts(self, user):
         from .reviews import ReviewAssignment
 
-        return Q(
-            Exists(
-                ReviewAssignment.objects.filter(
-                    application=OuterRef("pk"),
-                    reviewer_id=user.pk,
-                    conflict_declared_at__isnull=False,
-                )
-            )
+        declared = ReviewAssignment.objects.conflict_declared().filter(
+            application=OuterRef("pk"), reviewer_id=user.pk
         )
+        return Q(Exists(declared))
 
     def for_list(self):
         return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")

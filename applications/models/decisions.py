@@ -126,6 +126,10 @@ class ProposalItem(models.Model):
     def __str__(self) -> str:
         return str(self.application)
 
+    def is_decided(self) -> bool:
+        """The board's decision on this application has been recorded."""
+        return BoardDecision.objects.filter(item=self).exists()
+
 
 class ProposalItemYear(YearAmount):
     item = models.ForeignKey(ProposalItem, on_delete=models.CASCADE, related_name="years")

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.money import MoneyField
 
-from .applications import YEAR_VALIDATORS, Application, ApplicationState
+from .applications import YEAR_VALIDATORS, Application
 from .sketches import CouncilMeeting
 
 
@@ -53,14 +53,6 @@ class Outcome(models.TextChoices):
 
 GRANT_OUTCOMES = (Outcome.GRANT, Outcome.GRANT_REDUCED)
 
-# While the application is in these states it takes reviews: scores only while it is submitted,
-# statements also while the applicant revises it.
-REVIEW_STATES = {
-    ReviewKind.COUNCIL: (ApplicationState.SUBMITTED,),
-    ReviewKind.SCIENTIFIC: (ApplicationState.SUBMITTED, ApplicationState.REVISION_REQUESTED),
-}
-# Reviewers are assigned while the application takes either kind of review.
-ASSIGNABLE_STATES = frozenset(state for states in REVIEW_STATES.values() for state in states)
 # What a reviewer confirms before reviewing (stored with the assignment, with the time).
 DECLARATION = _(
     "I declare that I do not belong to the owner, a co-owner, a partner or a benefiting "
@@ -74,6 +66,10 @@ class AssignmentQuerySet(models.QuerySet):
 
     def for_reviewer(self, user):
         return self.filter(reviewer_id=user.pk)
+
+    def conflict_declared(self):
+        """Assignments whose reviewer declared a conflict of interest."""
+        return self.filter(conflict_declared_at__isnull=False)
 
 
 class ReviewAssignment(models.Model):
@@ -136,7 +132,14 @@ class ReviewAssignment(models.Model):
 
     def takes_reviews(self) -> bool:
         """The application is in a state in which this kind of review is written."""
+        from applications.states import REVIEW_STATES  # the states import the models
+
         return self.application.state in REVIEW_STATES[self.kind]
+
+    @property
+    def conflict_declared(self) -> bool:
+        """The reviewer declared a conflict of interest (and so takes no further part)."""
+        return self.conflict_declared_at is not None
 
 
 class ReviewStatement(models.Model):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from applications.models import (
-    ASSIGNABLE_STATES,
     Application,
     ApplicationState,
     Call,
@@ -21,7 +20,9 @@ from applications.models import (
     ReviewKind,
     SketchState,
 )
+from applications.selectors.council import sketches_awaiting_council
 from applications.selectors.proposals import calls_ready_for_proposal
+from applications.states import ASSIGNABLE_STATES, PROPOSAL, WITH_CITY_DIRECTOR
 from core import access
 from core.attention import DELEGATE, Attention, counted
 from core.models import Role
@@ -48,7 +49,7 @@ def attention_for(user) -> list[Attention]:
     if Role.FUND_ADMIN in roles:
         items += counted(
             Role.FUND_ADMIN,
-            IdeaSketch.objects.filter(state=SketchState.SUBMITTED).count(),
+            sketches_awaiting_council().count(),
             ngettext_lazy(
                 "%(count)s idea sketch waits for the council's decision",
                 "%(count)s idea sketches wait for the council's decision",
@@ -68,7 +69,7 @@ def attention_for(user) -> list[Attention]:
     if Role.COUNCIL_MEMBER in roles:
         items += counted(
             Role.COUNCIL_MEMBER,
-            IdeaSketch.objects.visible_to(user).filter(state=SketchState.SUBMITTED).count(),
+            sketches_awaiting_council(IdeaSketch.objects.visible_to(user)).count(),
             ngettext_lazy(
                 "%(count)s idea sketch for the council's next applicability decision",
                 "%(count)s idea sketches for the council's next applicability decision",
@@ -104,7 +105,7 @@ def attention_for(user) -> list[Attention]:
     capacity = access.city_director_capacity(user)
     if capacity is not None:
         role = Role.CITY_DIRECTOR if not capacity.on_delegation else DELEGATE
-        for proposal in Proposal.objects.filter(state=ProposalState.SUBMITTED).select_related(
+        for proposal in Proposal.objects.filter(state__in=WITH_CITY_DIRECTOR).select_related(
             "call"
         ):
             items.append(
@@ -117,7 +118,7 @@ def attention_for(user) -> list[Attention]:
             )
     if Role.BOARD_SECRETARY in roles:
         for proposal in (
-            Proposal.objects.filter(state=ProposalState.APPROVED)
+            Proposal.objects.filter(state__in=PROPOSAL.sources(ProposalState.DECIDED))
             .select_related("call")
             .annotate(open=Count("items", filter=Q(items__decision__isnull=True)))
         ):

@@ -11,6 +11,7 @@ from applications.models import (
     SKETCH_FIELDS,
     Application,
     ApplicationState,
+    ApplicationVersion,
     BoardDecision,
     Call,
     CouncilRecommendation,
@@ -20,7 +21,13 @@ from applications.models import (
     budget_totals,
 )
 from applications.models.sketches import split_participants
-from applications.states import APPLICATION, SKETCH, awaits_council
+from applications.states import (
+    APPLICATION,
+    SKETCH,
+    application_start_refusal,
+    awaits_council,
+    can_be_taken_up,
+)
 from core.events import activity_log
 from core.money import format_kr
 
@@ -101,7 +108,7 @@ def sketch_page(user, sketch: IdeaSketch) -> dict:
     reader may see, the log, and what the reader may do."""
     can_edit = access.can_edit_case(user, sketch)
     application = Application.objects.visible_to(user).filter(sketch=sketch).first()
-    can_follow_up = can_edit and sketch.state == SketchState.NOT_APPLICABLE
+    can_follow_up = can_edit and can_be_taken_up(sketch)
     return {
         "sketch": sketch,
         **split_participants(sketch.participants.select_related("organisation")),
@@ -118,15 +125,45 @@ def sketch_page(user, sketch: IdeaSketch) -> dict:
         "can_edit": can_edit and SKETCH.is_editable(sketch),
         "can_submit": can_edit and SKETCH.allows(sketch, SketchState.SUBMITTED),
         "can_withdraw": can_edit and SKETCH.allows(sketch, SketchState.WITHDRAWN),
-        "can_apply": can_edit
-        and sketch.state == SketchState.APPLICABLE
-        and application is None
-        and sketch.call.applications_open(),
+        "can_apply": can_edit and application is None and application_start_refusal(sketch) is None,
         "can_follow_up": can_follow_up,
         "open_calls": list(Call.objects.open_for_sketches()) if can_follow_up else [],
         "can_decide": access.can_manage_cases(user) and awaits_council(sketch),
         "show_members": access.can_see_council_members(user),
         "today": timezone.localdate(),
+    }
+
+
+def version_numbers(application: Application) -> list[int]:
+    return list(application.versions.values_list("number", flat=True))
+
+
+def version_page(version: ApplicationVersion) -> dict:
+    """A submitted version as it was sent (``version.application``: the case, loaded with its
+    access check), with the numbers of the case's other versions."""
+    return {
+        "application": version.application,
+        "version": version,
+        "content": versions.present(version.content),
+        "owner": version.content.get("owner"),
+        "numbers": version_numbers(version.application),
+    }
+
+
+def comparison_page(application: Application, old: int, new: int, numbers: list[int]) -> dict:
+    """Two of the case's versions (numbers among ``numbers``) compared field by field."""
+    found = {
+        v.number: v
+        for v in ApplicationVersion.objects.select_related("submitted_by").filter(
+            application=application, number__in=[old, new]
+        )
+    }
+    return {
+        "application": application,
+        "old": found[old],
+        "new": found[new],
+        "diff": versions.compare(found[old].content, found[new].content),
+        "numbers": numbers,
     }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from applications.models import CouncilMeeting, IdeaSketch, SketchState
+from applications.models import CouncilMeeting, IdeaSketch
 from applications.models.sketches import split_participants
+from applications.states import AWAITING_COUNCIL
 from core import conflicts
 from core.models import Role
 from core.selectors import people_with_role
@@ -16,9 +17,12 @@ def council_members(on: dt.date):
     return people_with_role(Role.COUNCIL_MEMBER, on)
 
 
-def sketches_awaiting_council(fund=None):
-    """Submitted sketches waiting for the council's applicability decision (of one fund)."""
-    sketches = IdeaSketch.objects.filter(state=SketchState.SUBMITTED)
+def sketches_awaiting_council(sketches=None, *, fund=None):
+    """Sketches (of ``sketches``, all by default; of one fund) that wait for the council's
+    applicability decision (``states.awaits_council``, as a query)."""
+    sketches = (sketches if sketches is not None else IdeaSketch.objects.all()).filter(
+        state__in=AWAITING_COUNCIL
+    )
     return sketches.filter(call__fund=fund) if fund is not None else sketches
 
 
@@ -26,7 +30,7 @@ def meeting_page(meeting: CouncilMeeting) -> dict:
     return {
         "meeting": meeting,
         "members": meeting.members_present.order_by("full_name"),
-        "waiting": sketches_awaiting_council(meeting.fund)
+        "waiting": sketches_awaiting_council(fund=meeting.fund)
         .select_related("call", "owner", "registration")
         .order_by("submitted_at", "pk"),
         "decisions": meeting.applicability_decisions.select_related(

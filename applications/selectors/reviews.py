@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from applications import access
 from applications.models import (
-    ASSIGNABLE_STATES,
     DECLARATION,
     Application,
     ApplicationState,
@@ -24,7 +23,7 @@ from applications.models import (
     Score,
 )
 from applications.scoring import score_table
-from applications.states import APPLICATION
+from applications.states import APPLICATION, ASSIGNABLE_STATES
 from core.events import describe
 from core.models import Event, Role, RoleAssignment, User
 

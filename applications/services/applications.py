@@ -17,15 +17,13 @@ from applications.models import (
     ApplicationParticipant,
     ApplicationState,
     ApplicationVersion,
-    CallState,
     IdeaSketch,
     ReviewStatement,
-    SketchState,
 )
 from applications.selectors.cases import problems_on_submit
 from applications.services.locks import application_lock, sketch_lock
 from applications.services.participants import check_participants, set_participants
-from applications.states import APPLICATION, application_on_time
+from applications.states import APPLICATION, application_start_refusal, application_submit_refusal
 from applications.versions import APPLICATION_FIELDS, ROW_TABLES
 from core.errors import DomainError
 from core.events import event_record
@@ -44,20 +42,14 @@ def application_create(
     """Start the application of an applicable sketch, prefilled from it."""
     day = today or timezone.localdate()
     sketch = sketch_lock(sketch)
-    if sketch.state != SketchState.APPLICABLE:
-        raise DomainError(
-            _("Only an idea sketch the council judged applicable can become an application."),
-            code="not_applicable",
-        )
+    refusal = application_start_refusal(sketch, day)
+    if refusal is not None and refusal.code == "not_applicable":
+        raise refusal
     existing = Application.objects.filter(sketch=sketch).first()
     if existing is not None:
-        return existing  # a second click opens the one already started
-    if not sketch.call.applications_open(day):
-        raise DomainError(
-            _("The last day for applications in %(title)s was %(date)s.")
-            % {"title": sketch.call.title, "date": sketch.call.application_deadline.isoformat()},
-            code="deadline_passed",
-        )
+        return existing  # a second click opens the one already started (also after the deadline)
+    if refusal is not None:
+        raise refusal
     application = Application.objects.create(
         sketch=sketch,
         call=sketch.call,
@@ -176,27 +168,14 @@ def application_submit(
     """Freeze the application as its next version. A draft must be submitted by the call's
     last day for applications; a revision asked for may be submitted after it."""
     application = application_lock(application)
-    from_state = APPLICATION.check(application, A.SUBMITTED)
     at = at or timezone.now()
-    day = timezone.localdate(at)
-    call = application.call
-    if not application_on_time(application, day):
-        raise DomainError(
-            _(
-                "The last day for applications in %(title)s was %(date)s. The application is "
-                "kept as a draft but can no longer be submitted."
-            )
-            % {"title": call.title, "date": call.application_deadline.isoformat()},
-            code="deadline_passed",
-        )
-    if call.state == CallState.CANCELLED:
-        raise DomainError(
-            _("The call %(title)s has been cancelled.") % {"title": call.title},
-            code="call_cancelled",
-        )
+    refusal = application_submit_refusal(application, timezone.localdate(at))
+    if refusal is not None:
+        raise refusal
     problems = problems_on_submit(application)
     if problems:
         raise DomainError(" ".join(problems), code="incomplete")
+    from_state = application.state
     last = application.versions.aggregate(last=Max("number"))["last"] or 0
     version = ApplicationVersion.objects.create(
         application=application,
@@ -279,8 +258,7 @@ def application_request_revision(
         "application_revision_requested",
         case=application,
         url=notices.application_url(application),
-        people=notices.applicant_people(application),
-        emails=[application.contact_email],
+        **notices.applicant_side(application),
         comment=message,
     )
     return application

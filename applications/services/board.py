@@ -69,12 +69,12 @@ def board_decision_record(
                 "The application is not in an approved proposal; the board's decision cannot be "
                 "recorded before the city director approves it."
             )
-            if proposal.state in (P.DRAFT, P.SUBMITTED, P.RETURNED)
+            if PROPOSAL.reaches(proposal, P.APPROVED)
             else _("The board's decisions on this proposal have all been recorded."),
             code="not_approved",
         )
     application = application_lock(item.application)
-    if BoardDecision.objects.filter(item=item).exists():
+    if item.is_decided():
         raise DomainError(
             _("The board's decision on %(number)s has already been recorded.")
             % {"number": item.application.registration},
@@ -181,8 +181,7 @@ def board_decision_record(
         "application_granted" if decision.is_grant else "application_rejected",
         case=application,
         url=notices.application_url(application),
-        people=notices.applicant_people(application),
-        emails=[application.contact_email],
+        **notices.applicant_side(application),
         comment=decision.conditions,
         amount=format_kr(amount),
     )
@@ -196,7 +195,7 @@ def board_decision_record(
 def _close_call(*, actor: User, proposal: Proposal, today: dt.date) -> None:
     """Every decision of the proposal is recorded: the proposal is decided, and the call's
     other open applications are closed as not proposed, each with its reason."""
-    from_state = proposal.state
+    from_state = PROPOSAL.check(proposal, P.DECIDED)
     proposal.state = P.DECIDED
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["state", "decided_at"])
@@ -226,7 +225,7 @@ def _close_call(*, actor: User, proposal: Proposal, today: dt.date) -> None:
             reason = _("%(standard)s It was never submitted.") % {"standard": standard}
         else:
             reason = standard
-        from_state = application.state
+        from_state = APPLICATION.check(application, A.NOT_PROPOSED)
         application.state = A.NOT_PROPOSED
         application.closed_at = now
         application.closed_reason = reason
@@ -243,8 +242,7 @@ def _close_call(*, actor: User, proposal: Proposal, today: dt.date) -> None:
             "application_not_proposed",
             case=application,
             url=notices.application_url(application),
-            people=notices.applicant_people(application),
-            emails=[application.contact_email],
+            **notices.applicant_side(application),
             comment=reason,
         )
     call = call_lock(proposal.call)

@@ -164,6 +164,7 @@ def call_document_add(*, actor, call: Call, title: str, uploaded) -> CallDocumen
 
 @transaction.atomic
 def call_document_withdraw(*, actor, document: CallDocument) -> CallDocument:
+    CALL.check_editable(call_lock(document.call))
     document = CallDocument.objects.select_for_update().get(pk=document.pk)
     if document.withdrawn_at is None:
         document.withdrawn_at = timezone.now()

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from applications import notices
 from applications.models import (
     Call,
-    CallState,
     Proposal,
     ProposalItem,
     ProposalItemYear,
@@ -26,7 +25,7 @@ from applications.models import (
 )
 from applications.selectors.proposals import approval_headroom, recommended_for_grant
 from applications.services.locks import call_lock, proposal_lock
-from applications.states import PROPOSAL, with_city_director
+from applications.states import CALL_WITH_PROPOSAL, PROPOSAL, with_city_director
 from core import access
 from core.errors import DomainError
 from core.events import event_record
@@ -64,7 +63,7 @@ def proposal_create(*, actor: User, call: Call) -> Proposal:
     existing = Proposal.objects.filter(call=call).first()
     if existing is not None:
         return existing
-    if call.state not in (CallState.PUBLISHED, CallState.DECIDED):
+    if call.state not in CALL_WITH_PROPOSAL:
         raise DomainError(
             _("A call that is %(state)s has no proposal to the board.")
             % {"state": call.get_state_display().lower()},
@@ -138,8 +137,9 @@ def _refuse_unless_director(actor: User, day: dt.date | None = None):
 
 def _refuse_unless_with_director(proposal: Proposal) -> None:
     if not with_city_director(proposal):
-        if proposal.state in (P.APPROVED, P.DECIDED):
-            PROPOSAL.check(proposal, P.APPROVED)  # names who approved it
+        refusal = PROPOSAL.refusal_of(proposal, P.APPROVED)
+        if refusal is not None and refusal.code == "already_approved":
+            raise refusal  # names who approved it
         raise DomainError(
             _("The proposal is %(state)s, not with the city director.")
             % {"state": proposal.get_state_display().lower()},

@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 
 from applications import notices
 from applications.models import (
-    ASSIGNABLE_STATES,
     DECLARATION,
     GRANT_OUTCOMES,
-    REVIEW_STATES,
     Application,
     ApplicationState,
     CouncilMeeting,
@@ -32,7 +30,7 @@ from applications.models import (
     Score,
 )
 from applications.services.locks import application_lock, assignment_lock
-from applications.states import APPLICATION, PROPOSAL
+from applications.states import APPLICATION, ASSIGNABLE_STATES, PROPOSAL, REVIEW_STATES
 from core import access, conflicts
 from core.errors import DomainError
 from core.events import event_record
@@ -486,8 +484,7 @@ def recommendation_record(
         "application_recommended",
         case=application,
         url=notices.application_url(application),
-        people=notices.applicant_people(application),
-        emails=[application.contact_email],
+        **notices.applicant_side(application),
         comment=f"{summary}\n\n{reasons}",
         outcome=outcome_text,
     )

@@ -14,7 +14,6 @@ from applications.models import (
     ApplicabilityDecision,
     ApplicabilityOutcome,
     Call,
-    CallState,
     ConflictKind,
     CouncilMeeting,
     DecisionConflict,
@@ -25,7 +24,13 @@ from applications.selectors.cases import missing_on_submit
 from applications.selectors.council import council_members
 from applications.services.locks import sketch_lock
 from applications.services.participants import check_participants, set_participants
-from applications.states import OUTCOME_STATE, SKETCH, awaits_council, sketch_on_time
+from applications.states import (
+    OUTCOME_STATE,
+    SKETCH,
+    awaits_council,
+    can_be_taken_up,
+    sketch_submit_refusal,
+)
 from core import conflicts
 from core.errors import DomainError
 from core.events import event_record
@@ -71,7 +76,7 @@ def idea_sketch_create(
             code="call_closed",
         )
     check_participants(owner, co_owners, partners, day)
-    if previous is not None and previous.state != S.NOT_APPLICABLE:
+    if previous is not None and not can_be_taken_up(previous):
         raise DomainError(
             _("Only a sketch judged not applicable can be taken up in a new sketch."),
             code="previous",
@@ -110,29 +115,17 @@ def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | Non
     """Submit a draft while the call is open, or a sketch returned for completion (also after
     the deadline). The first submission gives the case its registration number."""
     sketch = sketch_lock(sketch)
-    from_state = SKETCH.check(sketch, S.SUBMITTED)
     at = at or timezone.now()
-    day = timezone.localdate(at)
-    if not sketch_on_time(sketch, day):
-        raise DomainError(
-            _(
-                "The last day for idea sketches in %(title)s was %(date)s. The sketch is kept "
-                "as a draft but can no longer be submitted to this call."
-            )
-            % {"title": sketch.call.title, "date": sketch.call.idea_sketch_deadline.isoformat()},
-            code="deadline_passed",
-        )
-    if sketch.call.state == CallState.CANCELLED:
-        raise DomainError(
-            _("The call %(title)s has been cancelled.") % {"title": sketch.call.title},
-            code="call_cancelled",
-        )
+    refusal = sketch_submit_refusal(sketch, timezone.localdate(at))
+    if refusal is not None:
+        raise refusal
     missing = missing_on_submit(sketch)
     if missing:
         raise DomainError(
             _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)},
             code="incomplete",
         )
+    from_state = sketch.state
     if sketch.registration_id is None:
         sketch.registration = registration_number_allocate(
             fund=sketch.call.fund,
@@ -306,7 +299,7 @@ def applicability_decide(
                 kind=ConflictKind.DECLARED,
                 text=declared[member.pk][:300],
             )
-    from_state = sketch.state
+    from_state = SKETCH.check(sketch, OUTCOME_STATE[outcome])
     sketch.state = OUTCOME_STATE[outcome]
     sketch.decided_at = timezone.now()
     sketch.save(update_fields=["state", "decided_at"])

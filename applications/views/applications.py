@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import access, services, versions
+from applications import access, services
 from applications.forms.cases import (
     ROW_FORMS,
     ApplicationForm,
@@ -23,16 +22,29 @@ from applications.forms.cases import (
 from applications.models import (
     Application,
     ApplicationState,
-    ApplicationVersion,
     Call,
 )
-from applications.selectors.cases import application_page, problems_on_submit
+from applications.models.sketches import split_participants
+from applications.selectors.cases import (
+    application_page,
+    comparison_page,
+    problems_on_submit,
+    version_numbers,
+    version_page,
+)
 from applications.selectors.reviews import statements_to_share
-from applications.states import APPLICATION, application_on_time
+from applications.states import APPLICATION, application_submit_refusal
 from applications.versions import APPLICATION_FIELDS, ROW_TABLES
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
-from core.http import add_domain_error, file_download, idempotent, paginate, upload_page
+from core.http import (
+    add_domain_error,
+    file_download,
+    idempotent,
+    paginate,
+    submit_flags,
+    upload_page,
+)
 from core.middleware import keeps_form
 
 PAGE_SIZE = 50
@@ -105,17 +117,15 @@ def _rows_from(formsets) -> dict[str, list[dict]]:
 @keeps_form
 def application_edit(request, pk: int):
     application = access.get_application_for(request.user, pk, write=True)
-    if not APPLICATION.is_editable(application):
-        messages.error(
-            request,
-            _("The application is %(state)s and cannot be changed now.")
-            % {"state": application.get_state_display().lower()},
-        )
+    try:
+        APPLICATION.check_editable(application)
+    except DomainError as refused:
+        messages.error(request, refused.message)
         return redirect("applications:detail", pk=application.pk)
     initial = {name: getattr(application, name) for name in APPLICATION_FIELDS}
-    participants = list(application.participants.all())
-    initial["co_owners"] = [p.organisation_id for p in participants if p.role == "co_owner"]
-    initial["partners"] = [p.organisation_id for p in participants if p.role == "partner"]
+    participants = split_participants(application.participants.select_related("organisation"))
+    initial["co_owners"] = [o.pk for o in participants["co_owners"]]
+    initial["partners"] = [o.pk for o in participants["partners"]]
     data = bound_or_restored(request)
     form = ApplicationForm(data, initial=initial, exclude=application.owner_id)
     formsets = row_formsets(data, initial=_row_initial(application))
@@ -198,46 +208,24 @@ def application_submit(request, pk: int):
             "form": form,
             "error": error,
             "problems": problems_on_submit(application),
-            "submittable": APPLICATION.allows(application, ApplicationState.SUBMITTED),
             "revision": application.state == ApplicationState.REVISION_REQUESTED,
-            "open": application_on_time(application),
+            **submit_flags(application_submit_refusal(application)),
         },
     )
-
-
-def _version(application, number: int) -> ApplicationVersion:
-    version = (
-        ApplicationVersion.objects.select_related("submitted_by")
-        .filter(application=application, number=number)
-        .first()
-    )
-    if version is None:
-        raise Http404
-    return version
 
 
 def version_detail(request, pk: int, number: int):
-    application = access.get_application_for(request.user, pk)
-    version = _version(application, number)
-    numbers = list(application.versions.values_list("number", flat=True))
-    return render(
-        request,
-        "applications/version_detail.html",
-        {
-            "application": application,
-            "version": version,
-            "content": versions.present(version.content),
-            "owner": version.content.get("owner"),
-            "numbers": numbers,
-            "receipt": request.GET.get("receipt") == "1"
-            and version.submitted_by_id == request.user.pk,
-        },
+    version = access.get_version_for(request.user, pk, number)
+    context = version_page(version)
+    context["receipt"] = (
+        request.GET.get("receipt") == "1" and version.submitted_by_id == request.user.pk
     )
+    return render(request, "applications/version_detail.html", context)
 
 
 def version_compare(request, pk: int):
     application = access.get_application_for(request.user, pk)
-    numbers = list(application.versions.values_list("number", flat=True))
+    numbers = version_numbers(application)
     if len(numbers) < 2:
         messages.info(request, _("There is only one submitted version so far."))
         return redirect("applications:detail", pk=application.pk)
@@ -249,22 +237,11 @@ def version_compare(request, pk: int):
             return default
         return value if value in numbers else default
 
-    old_number = number("from", numbers[-2])
-    new_number = number("to", numbers[-1])
-    old, new = _version(application, old_number), _version(application, new_number)
-    diff = versions.compare(old.content, new.content)
-    return render(
-        request,
-        "applications/version_compare.html",
-        {
-            "application": application,
-            "old": old,
-            "new": new,
-            "diff": diff,
-            "numbers": numbers,
-            "only_changes": request.GET.get("all") != "1",
-        },
+    context = comparison_page(
+        application, number("from", numbers[-2]), number("to", numbers[-1]), numbers
     )
+    context["only_changes"] = request.GET.get("all") != "1"
+    return render(request, "applications/version_compare.html", context)
 
 
 @keeps_form
@@ -305,9 +282,7 @@ def attachment_remove(request, pk: int, attachment_pk: int):
 @keeps_form
 @idempotent
 def application_request_revision(request, pk: int):
-    application = access.get_application_for(request.user, pk)
-    if not access.can_manage_cases(request.user):
-        raise PermissionDenied
+    application = access.get_application_for(request.user, pk, manage=True)
     statements = statements_to_share(application)
     form = RevisionForm(
         bound_or_restored(request),

@@ -15,7 +15,6 @@ from applications import access, services
 from applications.forms import CallForm
 from applications.models import CALL_FIELDS, Call
 from applications.selectors.calls import call_page
-from applications.states import CALL
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, file_download, idempotent, paginate, upload_page
@@ -196,10 +195,10 @@ def call_document(request, pk: int, document_pk: int):
 @require_POST
 def call_document_withdraw(request, pk: int, document_pk: int):
     document = access.get_call_document_for(request.user, pk, document_pk, write=True)
-    call = document.call
-    if not CALL.is_editable(call):
-        messages.error(request, _("The call can no longer be changed."))
-    else:
+    try:
         services.call_document_withdraw(actor=request.user, document=document)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
         messages.success(request, _("The document has been withdrawn."))
-    return redirect("calls:detail", pk=call.pk)
+    return redirect("calls:detail", pk=document.call_id)

@@ -22,7 +22,7 @@ from applications.forms.reviews import (
     MessageForm,
     SummaryForm,
 )
-from applications.models import BoardDecision, Call, Proposal
+from applications.models import Call, Proposal
 from applications.selectors.proposals import (
     calls_ready_for_proposal,
     proposal_items,
@@ -79,9 +79,7 @@ def proposal_detail(request, pk: int):
 
 @keeps_form
 def proposal_edit(request, pk: int):
-    proposal = access.get_proposal_for(request.user, pk)
-    if not access.can_manage_cases(request.user):
-        raise PermissionDenied
+    proposal = access.get_proposal_for(request.user, pk, may=access.can_manage_cases)
     form = SummaryForm(bound_or_restored(request), initial={"summary": proposal.summary})
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,9 +107,7 @@ def proposal_edit(request, pk: int):
 
 def _act(request, pk: int, action, done: str, *, allowed) -> object:
     """A confirmed POST on the proposal: call the service, show its refusal as a message."""
-    proposal = access.get_proposal_for(request.user, pk)
-    if not allowed(request.user):
-        raise PermissionDenied
+    proposal = access.get_proposal_for(request.user, pk, may=allowed)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
@@ -149,9 +145,7 @@ def proposal_approve(request, pk: int):
 
 @keeps_form
 def proposal_amounts(request, pk: int):
-    proposal = access.get_proposal_for(request.user, pk)
-    if not access.can_approve_proposals(request.user):
-        raise PermissionDenied
+    proposal = access.get_proposal_for(request.user, pk, may=access.can_approve_proposals)
     items = proposal_items(proposal)
     initial = {
         f"item_{item.pk}_{row.year}": row.amount for item in items for row in item.years.all()
@@ -176,9 +170,7 @@ def proposal_amounts(request, pk: int):
 
 @keeps_form
 def proposal_return(request, pk: int):
-    proposal = access.get_proposal_for(request.user, pk)
-    if not access.can_approve_proposals(request.user):
-        raise PermissionDenied
+    proposal = access.get_proposal_for(request.user, pk, may=access.can_approve_proposals)
     form = MessageForm(bound_or_restored(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,8 +204,7 @@ def proposal_return(request, pk: int):
 def board_decision_record(request, pk: int, item_pk: int):
     item = access.get_proposal_item_for(request.user, pk, item_pk, write=True)
     proposal = item.proposal
-    existing = BoardDecision.objects.filter(item=item).first()
-    if existing is not None:
+    if item.is_decided():
         messages.info(
             request,
             _("The board's decision on %(number)s has already been recorded.")

@@ -18,7 +18,7 @@ from applications.forms.reviews import (
     ScoreForm,
     StatementForm,
 )
-from applications.models import DECLARATION, Outcome, ReviewAssignment
+from applications.models import DECLARATION, Outcome
 from applications.selectors.reviews import (
     assignment_page,
     assignment_rows,
@@ -82,9 +82,7 @@ def review_assign(request, pk: int):
 def review_unassign(request, pk: int, assignment_pk: int):
     application = access.get_review_for(request.user, pk, write=True)
     assignment = (
-        ReviewAssignment.objects.select_related("reviewer")
-        .filter(application=application, pk=assignment_pk, removed_at__isnull=True)
-        .first()
+        application.assignments.active().select_related("reviewer").filter(pk=assignment_pk).first()
     )
     if assignment is None:
         messages.info(request, _("The assignment has already been withdrawn."))

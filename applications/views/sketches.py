@@ -15,11 +15,11 @@ from applications import access, services
 from applications.forms.cases import SketchFilterForm, SketchForm, SubmitForm
 from applications.models import SKETCH_FIELDS, Call, IdeaSketch, SketchState
 from applications.selectors.cases import missing_on_submit, sketch_page
-from applications.states import SKETCH, sketch_on_time
+from applications.states import SKETCH, sketch_submit_refusal
 from core import access as core_access
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
-from core.http import add_domain_error, idempotent, paginate
+from core.http import add_domain_error, idempotent, paginate, submit_flags
 from core.middleware import keeps_form
 
 PAGE_SIZE = 50
@@ -64,9 +64,9 @@ def _open_call(request, call_pk) -> Call:
 @keeps_form
 @idempotent
 def sketch_create(request):
-    owners = core_access.applicant_organisations(request.user)
-    if not owners:
+    if not access.can_start_sketch(request.user):
         raise PermissionDenied
+    owners = core_access.applicant_organisations(request.user)
     call = _open_call(request, request.GET.get("call"))
     previous = None
     if request.GET.get("previous"):
@@ -129,12 +129,10 @@ def sketch_detail(request, pk: int):
 @keeps_form
 def sketch_edit(request, pk: int):
     sketch = access.get_sketch_for(request.user, pk, write=True)
-    if not SKETCH.is_editable(sketch):
-        messages.error(
-            request,
-            _("An idea sketch that is %(state)s can no longer be changed.")
-            % {"state": sketch.get_state_display().lower()},
-        )
+    try:
+        SKETCH.check_editable(sketch)
+    except DomainError as refused:
+        messages.error(request, refused.message)
         return redirect("sketches:detail", pk=sketch.pk)
     initial = {name: getattr(sketch, name) for name in SKETCH_FIELDS}
     initial["co_owners"] = [o.pk for o in sketch.co_owners()]
@@ -182,8 +180,8 @@ def sketch_submit(request, pk: int):
             "error": error,
             "missing": missing_on_submit(sketch),
             "resubmission": sketch.state == SketchState.RETURNED,
-            "open": sketch_on_time(sketch),
-            "submittable": SKETCH.allows(sketch, SketchState.SUBMITTED),
+            # The same refusal the service gives: the page explains it before anyone tries.
+            **submit_flags(sketch_submit_refusal(sketch)),
         },
     )
 

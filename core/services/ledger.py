@@ -97,12 +97,13 @@ def _check_value_date(fund: Fund, value_date: dt.date, today: dt.date) -> None:
         )
 
 
-def _lowest_from(fund: Fund, value_date: dt.date, weights: dict, **filters) -> int:
+def _lowest_from(fund: Fund, value_date: dt.date, weights: dict, case=None) -> int:
     """The lowest value, at ``value_date`` or any later value date, of the figure that
-    ``weights`` define over the fund's entries (optionally only some of them)."""
+    ``weights`` define over the fund's entries (or only a case's)."""
     changes: dict[dt.date, int] = defaultdict(int)
+    entries = LedgerEntry.objects.filter(fund=fund)
     rows = (
-        LedgerEntry.objects.filter(fund=fund, **filters)
+        (entries.for_case(case) if case is not None else entries)
         .annotate(reversed_kind=F("reverses__kind"))
         .values_list("kind", "reversed_kind", "amount", "value_date")
     )

@@ -98,7 +98,8 @@ def reorganisation_record(
 ) -> Reorganisation:
     """Record that ``organisation`` is replaced from ``effective_from`` by the successors in
     ``shares`` (percentages summing to exactly 100). Its last active day becomes the day
-    before. Open cases, projects and reclaim lines move with the apps that own them."""
+    before. The apps that own open cases, projects and reclaim lines move them on
+    ``core.signals.reorganisation_recorded``, sent before this returns."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if Reorganisation.objects.filter(organisation=organisation).exists():
         raise DomainError(_("A reorganisation of this organisation is already recorded."))
