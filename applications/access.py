@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from applications.models import (
     Application,
@@ -19,7 +20,7 @@ from applications.models import (
     ReviewAssignment,
     ReviewKind,
 )
-from core import access
+from core import access, conflicts
 from core.models import Role
 
 reads_everything = access.reads_everything
@@ -227,21 +228,28 @@ def get_assignment_for(user, pk: int, *, write: bool = False) -> ReviewAssignmen
 
 
 def score_reader(user, application: Application, assignments):
-    """Who sees which scores (BRIEF.md "Who sees what"): those who read everything see all; a
-    reviewer sees their own, and the others' scores of a version once they have submitted
-    theirs on it; a reviewer who declared a conflict sees nothing more. ``assignments``: the
-    application's assignments with their scores loaded. Returns ``can_see(score)``."""
+    """Who sees which scores (BRIEF.md "Who sees what", "Conflict of interest"): those who read
+    everything see all. A reviewer sees their own, and the others' scores of a version once
+    they have submitted theirs on it, but nothing at all while in conflict with the case: a
+    member of one of its organisations today, however the conflict arose, or whose latest
+    assignment ended with a declared conflict (as ``ApplicationQuerySet.declared_conflicts``
+    says in SQL). Assigned again after declaring, they see what that assignment allows.
+    ``assignments``: the application's assignments with their scores loaded. Returns
+    ``can_see(score)``."""
     if reads_everything(user):
         return lambda score: True
-    mine = [a for a in assignments if a.reviewer_id == user.pk]
-    if any(a.conflict_declared for a in mine):
-        own_ids = set()
-        scored_versions = set()
-    else:
-        own_ids = {a.pk for a in mine}
-        scored_versions = {
-            score.version for a in mine if a.kind == ReviewKind.COUNCIL for score in a.scores.all()
-        }
+    everything_mine = sorted(
+        (a for a in assignments if a.reviewer_id == user.pk), key=lambda a: a.pk
+    )
+    mine = [a for a in everything_mine if not a.conflict_declared]
+    declared_last = bool(everything_mine) and everything_mine[-1].conflict_declared
+    in_conflict = conflicts.people_in_conflict([user], application, timezone.localdate())
+    if not mine or declared_last or in_conflict:
+        return lambda score: False
+    own_ids = {a.pk for a in mine}
+    scored_versions = {
+        score.version for a in mine if a.kind == ReviewKind.COUNCIL for score in a.scores.all()
+    }
     return lambda score: score.assignment_id in own_ids or score.version in scored_versions
 
 

@@ -39,6 +39,10 @@ register_actions(
         "review.conflict_declared": _(
             "%(reviewer)s declared a conflict of interest and is no longer assigned"
         ),
+        "review.conflict_arisen": _(
+            "%(reviewer)s is in conflict of interest through %(organisations)s and is no longer "
+            "assigned"
+        ),
         "review.statement_submitted": _("Scientific statement on version %(version)s submitted"),
         "review.scored": _("A council member's score of version %(version)s submitted"),
         "recommendation.recorded": _(

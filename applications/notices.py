@@ -79,6 +79,13 @@ NOTICES = {
             "application. Assign someone else if needed."
         ),
     ),
+    "review_conflict_arisen": Notice(
+        _("Conflict of interest on application %(number)s"),
+        _(
+            "%(reviewer)s now belongs to an organisation of the application (%(organisations)s) "
+            "and is no longer assigned to it. Assign someone else if needed."
+        ),
+    ),
     "review_new_version": Notice(
         _("Application %(number)s: version %(version)s submitted"),
         _(

@@ -36,21 +36,19 @@ user_patterns = (
     [
         path("", users.user_list, name="list"),
         path("invite/", users.user_invite, name="invite"),
-        path("<int:pk>/", users.user_detail, name="detail"),
-        path("<int:pk>/edit/", users.user_edit, name="edit"),
-        path("<int:pk>/deactivate/", users.user_deactivate, name="deactivate"),
-        path("<int:pk>/reactivate/", users.user_reactivate, name="reactivate"),
-        path("<int:pk>/password-reset/", users.user_password_reset, name="password_reset"),
-        path("<int:pk>/invitation/", users.user_invitation_resend, name="invitation_resend"),
-        path("<int:pk>/roles/add/", users.role_add, name="role_add"),
-        path("<int:pk>/roles/<int:item_pk>/end/", users.role_end, name="role_end"),
-        path("<int:pk>/roles/<int:item_pk>/withdraw/", users.role_withdraw, name="role_withdraw"),
-        path("<int:pk>/memberships/add/", users.membership_add, name="membership_add"),
+        path("<id:pk>/", users.user_detail, name="detail"),
+        path("<id:pk>/edit/", users.user_edit, name="edit"),
+        path("<id:pk>/deactivate/", users.user_deactivate, name="deactivate"),
+        path("<id:pk>/reactivate/", users.user_reactivate, name="reactivate"),
+        path("<id:pk>/password-reset/", users.user_password_reset, name="password_reset"),
+        path("<id:pk>/invitation/", users.user_invitation_resend, name="invitation_resend"),
+        path("<id:pk>/roles/add/", users.role_add, name="role_add"),
+        path("<id:pk>/roles/<id:item_pk>/end/", users.role_end, name="role_end"),
+        path("<id:pk>/roles/<id:item_pk>/withdraw/", users.role_withdraw, name="role_withdraw"),
+        path("<id:pk>/memberships/add/", users.membership_add, name="membership_add"),
+        path("<id:pk>/memberships/<id:item_pk>/end/", users.membership_end, name="membership_end"),
         path(
-            "<int:pk>/memberships/<int:item_pk>/end/", users.membership_end, name="membership_end"
-        ),
-        path(
-            "<int:pk>/memberships/<int:item_pk>/withdraw/",
+            "<id:pk>/memberships/<id:item_pk>/withdraw/",
             users.membership_withdraw,
             name="membership_withdraw",
         ),
@@ -62,7 +60,7 @@ delegation_patterns = (
     [
         path("", delegations.delegation_list, name="list"),
         path("new/", delegations.delegation_create, name="create"),
-        path("<int:pk>/end/", delegations.delegation_end, name="end"),
+        path("<id:pk>/end/", delegations.delegation_end, name="end"),
     ],
     "delegations",
 )
@@ -71,9 +69,9 @@ organisation_patterns = (
     [
         path("", organisations.organisation_list, name="list"),
         path("new/", organisations.organisation_create, name="create"),
-        path("<int:pk>/", organisations.organisation_detail, name="detail"),
-        path("<int:pk>/edit/", organisations.organisation_edit, name="edit"),
-        path("<int:pk>/reorganise/", organisations.organisation_reorganise, name="reorganise"),
+        path("<id:pk>/", organisations.organisation_detail, name="detail"),
+        path("<id:pk>/edit/", organisations.organisation_edit, name="edit"),
+        path("<id:pk>/reorganise/", organisations.organisation_reorganise, name="reorganise"),
     ],
     "organisations",
 )
@@ -82,10 +80,10 @@ fund_patterns = (
     [
         path("", funds.fund_list, name="list"),
         path("new/", funds.fund_create, name="create"),
-        path("<int:pk>/", funds.fund_detail, name="detail"),
-        path("<int:pk>/edit/", funds.fund_edit, name="edit"),
-        path("<int:pk>/entries/new/", funds.entry_create, name="entry_create"),
-        path("<int:pk>/entries/<int:entry_pk>/reverse/", funds.entry_reverse, name="entry_reverse"),
+        path("<id:pk>/", funds.fund_detail, name="detail"),
+        path("<id:pk>/edit/", funds.fund_edit, name="edit"),
+        path("<id:pk>/entries/new/", funds.entry_create, name="entry_create"),
+        path("<id:pk>/entries/<id:entry_pk>/reverse/", funds.entry_reverse, name="entry_reverse"),
     ],
     "funds",
 )

@@ -6,5 +6,5 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
-    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<id:pk>/", views.project_detail, name="detail"),
 ]

@@ -704,6 +704,9 @@ def check_row(client, row) -> None:
             response = client.post(path, row.data(world) if row.data else {})
         if response.status_code != expected:
             mismatches.append(f"{subject}: expected {expected}, got {response.status_code}")
+        private = subject != "anonymous" and response.wsgi_request.user.is_authenticated
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            mismatches.append(f"{subject}: a private page without Cache-Control: no-store")
         if refused(response) and state() != before:
             mismatches.append(f"{subject}: refused ({response.status_code}) but changed data")
     assert not mismatches, f"{row.method} {path}:\n  " + "\n  ".join(mismatches)

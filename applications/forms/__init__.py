@@ -6,13 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import DecisionRoute
-from core.forms import CHOOSE, CrispyMixin, IdempotentMixin, date_field
+from core.forms import CHOOSE, CrispyMixin, IdempotentMixin, IdModelChoiceField, date_field
 from core.models import Fund
 from core.money import MoneyFormField
 
 
 class CallForm(CrispyMixin, IdempotentMixin, forms.Form):
-    fund = forms.ModelChoiceField(
+    fund = IdModelChoiceField(
         label=_("Fund"), queryset=Fund.objects.order_by("name"), empty_label=CHOOSE
     )
     title = forms.CharField(label=_("Title"), max_length=200)

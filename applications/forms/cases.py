@@ -20,7 +20,17 @@ from applications.models import (
     EvaluationDesign,
     FundingSource,
 )
-from core.forms import CHOOSE, CrispyMixin, DateInput, FilterFormMixin, IdempotentMixin, date_field
+from core.forms import (
+    CHOOSE,
+    CrispyMixin,
+    DateInput,
+    FilterFormMixin,
+    IdempotentMixin,
+    IdField,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+    date_field,
+)
 from core.models import Organisation, OrganisationKind
 from core.money import MoneyFormField
 
@@ -35,7 +45,7 @@ def _city_organisations():
     return _active_organisations().exclude(kind=OrganisationKind.NONPROFIT)
 
 
-class OrganisationsField(forms.ModelMultipleChoiceField):
+class OrganisationsField(IdModelMultipleChoiceField):
     """Organisations active today (the day is taken when the form is made, not at import)."""
 
     widget = forms.CheckboxSelectMultiple
@@ -60,7 +70,7 @@ def _refresh_organisations(form, exclude=None):
 
 
 class SketchForm(CrispyMixin, IdempotentMixin, forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = IdModelChoiceField(
         label=_("Lead owner"),
         queryset=Organisation.objects.none(),
         empty_label=CHOOSE,
@@ -133,11 +143,11 @@ class SketchFilterForm(FilterFormMixin, forms.Form):
         widget=forms.SearchInput,
         help_text=_("Title or registration number."),
     )
-    call = forms.ModelChoiceField(
+    call = IdModelChoiceField(
         label=_("Call"), required=False, queryset=None, empty_label=_("All calls")
     )
     state = forms.ChoiceField(label=_("State"), required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = IdModelChoiceField(
         label=_("Organisation"),
         required=False,
         queryset=Organisation.objects.order_by("name"),
@@ -152,7 +162,7 @@ class SketchFilterForm(FilterFormMixin, forms.Form):
 
 class CouncilMeetingForm(CrispyMixin, IdempotentMixin, forms.Form):
     held_on = date_field(_("Meeting date"))
-    members = forms.ModelMultipleChoiceField(
+    members = IdModelMultipleChoiceField(
         label=_("Members present"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -289,7 +299,7 @@ class RowForm(forms.Form):
     """One row of a table: a hidden id for rows already saved, and small widgets.
     ``organisations`` (id -> Organisation) are the choices of its organisation columns."""
 
-    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    pk = IdField(widget=forms.HiddenInput, required=False)
     organisation_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, organisations=None, **kwargs):

@@ -10,14 +10,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import BoardOutcome, Criterion, Outcome, ReviewKind
-from core.forms import CrispyMixin, IdempotentMixin, date_field
+from core.forms import CrispyMixin, IdempotentMixin, IdField, IdModelChoiceField, date_field
 from core.money import MoneyFormField
 
 MET_CHOICES = [("yes", _("Met")), ("no", _("Not met"))]
 POINTS_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name
 
@@ -44,9 +44,14 @@ class AssignForm(CrispyMixin, IdempotentMixin, forms.Form):
     )
     due_on = date_field(_("Review due"), required=False)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, excluded=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = people
+        if excluded:
+            self.fields["reviewer"].help_text = _(
+                "%(rule)s Not offered because of a conflict of interest: %(people)s."
+            ) % {"rule": self.fields["reviewer"].help_text, "people": "; ".join(excluded)}
+            self.relayout()
 
 
 class DeclarationForm(CrispyMixin, IdempotentMixin, forms.Form):
@@ -69,7 +74,7 @@ class DeclarationForm(CrispyMixin, IdempotentMixin, forms.Form):
 
 
 class StatementForm(CrispyMixin, IdempotentMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IdField(widget=forms.HiddenInput)
     evidence = forms.CharField(
         label=_("The evidence base"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -88,7 +93,7 @@ class ScoreForm(IdempotentMixin, forms.Form):
     """Five criteria, each met or not, 1-5 and a comment; the suggested outcome and amount.
     Laid out by its template (a fieldset per criterion)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IdField(widget=forms.HiddenInput)
     suggested_outcome = forms.ChoiceField(
         label=_("Suggested outcome"),
         choices=Outcome.choices,
@@ -163,7 +168,7 @@ def _years_from(form, years, prefix: str = "amount") -> dict[int, int]:
 
 
 class RecommendationForm(IdempotentMixin, forms.Form):
-    meeting = forms.ModelChoiceField(
+    meeting = IdModelChoiceField(
         label=_("Council meeting"),
         queryset=None,
         error_messages={

@@ -81,10 +81,17 @@ class ApplicationQuerySet(CaseQuerySet):
         return also
 
     def declared_conflicts(self, user):
+        """The cases whose latest assignment of this person ended with a declared conflict
+        (assigned again afterwards, the person takes part again; ``access.score_reader``)."""
         from .reviews import ReviewAssignment
 
-        declared = ReviewAssignment.objects.conflict_declared().filter(
-            application=OuterRef("pk"), reviewer_id=user.pk
+        later = ReviewAssignment.objects.filter(
+            application=OuterRef("application"), reviewer_id=user.pk, pk__gt=OuterRef("pk")
+        )
+        declared = (
+            ReviewAssignment.objects.conflict_declared()
+            .filter(application=OuterRef("pk"), reviewer_id=user.pk)
+            .exclude(Exists(later))
         )
         return Q(Exists(declared))
 

@@ -21,6 +21,7 @@ from applications.models import (
     budget_totals,
 )
 from applications.models.sketches import split_participants
+from applications.periods import period_refusal
 from applications.states import (
     APPLICATION,
     SKETCH,
@@ -89,7 +90,10 @@ def problems_on_submit(application: Application) -> list[str]:
             % {"names": ", ".join(strangers)}
         )
     start, end = application.planned_start, application.planned_end
-    if start and end:
+    refusal = period_refusal(application.call, start, end)
+    if refusal is not None:
+        problems.append(refusal.message)
+    elif start and end:
         outside = sorted({row.year for row in budget if not start.year <= row.year <= end.year})
         if outside:
             problems.append(

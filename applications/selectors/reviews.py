@@ -22,8 +22,10 @@ from applications.models import (
     ReviewStatement,
     Score,
 )
+from applications.periods import period_refusal
 from applications.scoring import score_table
 from applications.states import APPLICATION, ASSIGNABLE_STATES
+from core import conflicts
 from core.events import describe
 from core.models import Event, Role, RoleAssignment, User
 
@@ -37,17 +39,25 @@ def fund_years(application: Application) -> dict[int, int]:
     return dict(sorted(years.items()))
 
 
-def reviewer_candidates():
-    """People who may be offered for assignment: active holders, today, of the council
-    member's or the scientific reviewer's role (the service refuses those in conflict)."""
-    holders = RoleAssignment.objects.active_on(timezone.localdate()).filter(
+def reviewer_candidates(application: Application) -> tuple:
+    """Whom the assign form offers: active holders, today, of the council member's or the
+    scientific reviewer's role who are not in conflict with the application; and, to say why
+    they are missing, those who are, each as "name (member of X, a partner)"."""
+    today = timezone.localdate()
+    holders = RoleAssignment.objects.active_on(today).filter(
         role__in=(Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER)
     )
-    return (
+    people = list(
         User.objects.filter(is_active=True, role_assignments__in=holders)
         .distinct()
         .order_by("full_name")
     )
+    why: dict[int, list[str]] = {}
+    for conflict in conflicts.conflicts(people, application, today):
+        why.setdefault(conflict.person_id, []).append(str(conflict))
+    offered = User.objects.filter(pk__in=[p.pk for p in people if p.pk not in why])
+    excluded = [f"{p.full_name} ({'; '.join(why[p.pk])})" for p in people if p.pk in why]
+    return offered.order_by("full_name"), excluded
 
 
 def assignments_with_reviews(application: Application) -> list[ReviewAssignment]:
@@ -218,8 +228,10 @@ def recommendation_form_defaults(application: Application, table, existing) -> t
     fund-financed budget per year."""
     planned = fund_years(application)
     years = set(planned)
-    if application.planned_start and application.planned_end:
-        years |= set(range(application.planned_start.year, application.planned_end.year + 1))
+    start, end = application.planned_start, application.planned_end
+    # A period saved before it was bounded is not laid out year by year.
+    if start and end and period_refusal(application.call, start, end) is None:
+        years |= set(range(start.year, end.year + 1))
     if existing is not None:
         old = {row.year: row.amount for row in existing.years.all()}
         years |= set(old)

@@ -20,9 +20,11 @@ from applications.models import (
     IdeaSketch,
     ReviewStatement,
 )
+from applications.periods import period_refusal
 from applications.selectors.cases import problems_on_submit
 from applications.services.locks import application_lock, sketch_lock
 from applications.services.participants import check_participants, set_participants
+from applications.services.reviews import assignments_end_on_conflict
 from applications.states import APPLICATION, application_start_refusal, application_submit_refusal
 from applications.versions import APPLICATION_FIELDS, ROW_TABLES
 from core.errors import DomainError
@@ -139,9 +141,9 @@ def application_update(
         raise DomainError(_("Give the application a title."), field="title")
     if cleaned["amount_requested"] is not None and cleaned["amount_requested"] < 0:
         raise DomainError(_("Give the amount in whole kronor."), field="amount_requested")
-    start, end = cleaned["planned_start"], cleaned["planned_end"]
-    if start and end and end < start:
-        raise DomainError(_("The planned end comes before the planned start."), field="planned_end")
+    refusal = period_refusal(application.call, cleaned["planned_start"], cleaned["planned_end"])
+    if refusal is not None:
+        raise refusal
     changed = [name for name in APPLICATION_FIELDS if getattr(application, name) != cleaned[name]]
     for name in changed:
         setattr(application, name, cleaned[name])
@@ -158,6 +160,8 @@ def application_update(
         event_record(
             actor=actor, action="application.updated", target=application, data={"changed": labels}
         )
+        # A revision may name a reviewer's organisation: that reviewer takes no further part.
+        assignments_end_on_conflict(actor=actor, application=application)
     return application
 
 
@@ -204,6 +208,7 @@ def application_submit(
     notify_fund_administrators(
         "application_submitted", case=application, url=url, version=version.number
     )
+    assignments_end_on_conflict(actor=actor, application=application, on=timezone.localdate(at))
     if version.number > 1:
         reviewers = [
             assignment.reviewer

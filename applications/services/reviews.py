@@ -144,6 +144,54 @@ def review_unassign(*, actor: User, assignment: ReviewAssignment, reason: str) -
 
 
 @transaction.atomic
+def assignments_end_on_conflict(
+    *, actor: User, application: Application, on: dt.date | None = None
+) -> list[ReviewAssignment]:
+    """End the active assignments of reviewers who are now in conflict with the application
+    (a revision named their organisation as a partner or in the benefits plan, say): kept on
+    record as removed, logged, and the fund administrators told. The reviewer takes no further
+    part and sees no one's scores (``access.score_reader``). Called by the services that change
+    the application's organisations; returns the assignments it ended."""
+    day = on or timezone.localdate()
+    active = list(
+        ReviewAssignment.objects.active()
+        .select_for_update(of=("self",))
+        .filter(application=application)
+        .select_related("reviewer")
+    )
+    organisations: dict[int, list[str]] = {}
+    for conflict in conflicts.conflicts([a.reviewer for a in active], application, day):
+        organisations.setdefault(conflict.person_id, []).append(conflict.organisation.name)
+    ended = []
+    now = timezone.now()
+    for assignment in active:
+        names = organisations.get(assignment.reviewer_id)
+        if not names:
+            continue
+        listed = ", ".join(names)
+        assignment.removed_at = now
+        assignment.removed_reason = _("Conflict of interest through %(organisations)s") % {
+            "organisations": listed
+        }
+        assignment.save(update_fields=["removed_at", "removed_reason"])
+        event_record(
+            actor=actor,
+            action="review.conflict_arisen",
+            target=assignment,
+            data={"reviewer": assignment.reviewer.full_name, "organisations": listed},
+        )
+        notify_fund_administrators(
+            "review_conflict_arisen",
+            case=application,
+            url=notices.review_url(application),
+            reviewer=assignment.reviewer.full_name,
+            organisations=listed,
+        )
+        ended.append(assignment)
+    return ended
+
+
+@transaction.atomic
 def review_declare(
     *, actor: User, assignment: ReviewAssignment, conflict: bool, text: str = ""
 ) -> ReviewAssignment:

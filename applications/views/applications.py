@@ -45,6 +45,7 @@ from core.http import (
     submit_flags,
     upload_page,
 )
+from core.ids import parse_id
 from core.middleware import keeps_form
 
 PAGE_SIZE = 50
@@ -170,6 +171,21 @@ def _error_list(form, formsets) -> list[tuple[str, str]]:
     ]
     for name, formset in formsets.items():
         title = ROW_FORMS[name][1]
+        if formset.is_bound and not formset.management_form.is_valid():
+            # Not a typing mistake: the page came back without the table's bookkeeping fields.
+            errors.append(
+                (
+                    f"{name}-table",
+                    _(
+                        "%(table)s: the table could not be read, because the page was sent "
+                        "incomplete. Nothing has been saved. Reload the page and enter the "
+                        "table's rows again."
+                    )
+                    % {"table": title},
+                )
+            )
+        else:
+            errors += [("", f"{title}: {error}") for error in formset.non_form_errors()]
         for number, row in enumerate(formset.forms, start=1):
             for field_name, field_errors in row.errors.items():
                 bound = row[field_name] if field_name in row.fields else None
@@ -231,10 +247,7 @@ def version_compare(request, pk: int):
         return redirect("applications:detail", pk=application.pk)
 
     def number(name, default):
-        try:
-            value = int(request.GET.get(name, default))
-        except ValueError:
-            return default
+        value = parse_id(request.GET.get(name, default))
         return value if value in numbers else default
 
     context = comparison_page(

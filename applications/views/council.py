@@ -24,6 +24,7 @@ from applications.states import awaits_council
 from core.errors import DomainError
 from core.forms import bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
+from core.ids import id_or_404
 from core.middleware import keeps_form
 from core.models import Fund
 
@@ -46,16 +47,14 @@ def meeting_list(request):
 
 
 def _fund_for(request) -> Fund:
-    funds = list(Fund.objects.order_by("name")[:2])
-    wanted = request.GET.get("fund")
-    if wanted:
-        fund = Fund.objects.filter(pk=wanted if wanted.isdigit() else 0).first()
-        if fund is None:
-            raise Http404
-        return fund
-    if not funds:
+    """The fund asked for (``?fund=``), or the first."""
+    if request.GET.get("fund"):
+        fund = Fund.objects.filter(pk=id_or_404(request.GET["fund"])).first()
+    else:
+        fund = Fund.objects.order_by("name").first()
+    if fund is None:
         raise Http404
-    return funds[0]
+    return fund
 
 
 @keeps_form

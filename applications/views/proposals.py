@@ -32,6 +32,7 @@ from applications.states import with_city_director
 from core.errors import DomainError
 from core.forms import bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
+from core.ids import id_or_404
 from core.middleware import keeps_form
 
 
@@ -56,8 +57,7 @@ def proposal_list(request):
 def proposal_create(request):
     if not access.can_manage_cases(request.user):
         raise PermissionDenied
-    raw = request.POST.get("call", "")
-    call = Call.objects.filter(pk=raw if raw.isdigit() else 0).first()
+    call = Call.objects.filter(pk=id_or_404(request.POST.get("call"))).first()
     if call is None:
         raise Http404
     try:

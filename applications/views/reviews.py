@@ -43,7 +43,8 @@ def review_detail(request, pk: int):
 @idempotent
 def review_assign(request, pk: int):
     application = access.get_review_for(request.user, pk, write=True)
-    form = AssignForm(bound_or_restored(request), people=reviewer_candidates())
+    people, excluded = reviewer_candidates(application)
+    form = AssignForm(bound_or_restored(request), people=people, excluded=excluded)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.review_assign(

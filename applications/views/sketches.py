@@ -20,6 +20,7 @@ from core import access as core_access
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent, paginate, submit_flags
+from core.ids import id_or_404
 from core.middleware import keeps_form
 
 PAGE_SIZE = 50
@@ -55,10 +56,7 @@ def sketch_list(request):
 
 
 def _open_call(request, call_pk) -> Call:
-    try:
-        return access.get_call_for(request.user, int(call_pk))
-    except (TypeError, ValueError) as bad:
-        raise Http404 from bad
+    return access.get_call_for(request.user, id_or_404(call_pk))
 
 
 @keeps_form
@@ -103,11 +101,7 @@ def sketch_create(request):
 
 
 def _previous_sketch(request) -> IdeaSketch:
-    try:
-        previous = access.get_sketch_for(request.user, int(request.GET["previous"]), write=True)
-    except ValueError as bad:
-        raise Http404 from bad
-    return previous
+    return access.get_sketch_for(request.user, id_or_404(request.GET["previous"]), write=True)
 
 
 def _initial_from(previous: IdeaSketch | None) -> dict:

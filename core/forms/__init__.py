@@ -12,11 +12,13 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import ALLOWED_LABEL
+from core.ids import parse_id
 from core.middleware import PENDING_MAX_AGE, PENDING_POST_KEY
 from core.models import Organisation, Role, User
 
@@ -42,6 +44,41 @@ def date_field(label, *, required=True, help_text=""):
         help_text=help_text,
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD, for example 2026-11-22.")},
     )
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """A choice of one record by its id, read as ``core.ids.parse_id`` reads it: "²", Arabic-Indic
+    digits or 2**63 are "not one of the choices", never another record or a database error."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of records by their ids, each read as ``core.ids.parse_id`` reads it."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if isinstance(pk, str) and parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdField(forms.IntegerField):
+    """A record's id in a hidden field (a table row's, a version's number), ASCII digits in
+    range."""
+
+    def to_python(self, value):
+        bad = isinstance(value, str) and value not in self.empty_values
+        if bad and parse_id(value.strip()) is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class CrispyMixin:
@@ -198,7 +235,7 @@ class UserInviteForm(CrispyMixin, IdempotentMixin):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
     language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES)
-    organisation = forms.ModelChoiceField(
+    organisation = IdModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -281,7 +318,7 @@ class RoleAssignForm(CrispyMixin, IdempotentMixin):
 
 
 class MembershipAddForm(CrispyMixin, IdempotentMixin):
-    organisation = forms.ModelChoiceField(
+    organisation = IdModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=CHOOSE
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -321,7 +358,7 @@ class UserFilterForm(FilterFormMixin, forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=lambda: [("", _("All roles")), *Role.choices]
     )
-    organisation = forms.ModelChoiceField(
+    organisation = IdModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
@@ -343,7 +380,7 @@ class UserFilterForm(FilterFormMixin, forms.Form):
 
 
 class DelegationForm(CrispyMixin, IdempotentMixin):
-    delegate = forms.ModelChoiceField(
+    delegate = IdModelChoiceField(
         label=_("Delegate"), queryset=User.objects.none(), empty_label=CHOOSE
     )
     valid_from = date_field(_("From"))

@@ -6,7 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CHOOSE, CrispyMixin, DateInput, FilterFormMixin, IdempotentMixin, date_field
+from core.forms import (
+    CHOOSE,
+    CrispyMixin,
+    DateInput,
+    FilterFormMixin,
+    IdempotentMixin,
+    IdModelChoiceField,
+    date_field,
+)
 from core.models import HAND_KINDS, EntryKind, Fund
 from core.money import MoneyFormField
 
@@ -20,6 +28,7 @@ class FundForm(CrispyMixin, forms.ModelForm):
             "started_on",
             "financing_ends_on",
             "reclaim_window_years",
+            "max_project_years",
             "description",
         ]
         widgets = {
@@ -109,6 +118,6 @@ class RegisterFilterForm(FilterFormMixin, forms.Form):
         help_text=_("Number, subject or counterpart."),
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    fund = forms.ModelChoiceField(
+    fund = IdModelChoiceField(
         label=_("Fund"), required=False, queryset=Fund.objects.all(), empty_label=_("All funds")
     )

@@ -7,7 +7,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CHOOSE, CrispyMixin, FilterFormMixin, IdempotentMixin, date_field
+from core.forms import (
+    CHOOSE,
+    CrispyMixin,
+    FilterFormMixin,
+    IdempotentMixin,
+    IdModelChoiceField,
+    date_field,
+)
 from core.models import Organisation, OrganisationKind
 
 
@@ -76,7 +83,7 @@ class ReorganisationForm(CrispyMixin, IdempotentMixin, forms.Form):
             .order_by("name")
         )
         for row in range(1, SUCCESSOR_ROWS + 1):
-            self.fields[f"successor_{row}"] = forms.ModelChoiceField(
+            self.fields[f"successor_{row}"] = IdModelChoiceField(
                 label=_("Successor %(number)s") % {"number": row},
                 queryset=candidates,
                 required=row == 1,

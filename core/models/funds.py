@@ -53,6 +53,13 @@ class Fund(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(6)],
         help_text=_("At most six calendar years under the guidelines."),
     )
+    # How long a project may run: an application plans at most this many calendar years.
+    max_project_years = models.PositiveSmallIntegerField(
+        _("longest project (years)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("An application may plan at most this many calendar years."),
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

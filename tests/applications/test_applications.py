@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications import services, states, versions
 from applications.models import Activity, Application, ApplicationAttachment, ApplicationVersion
@@ -651,3 +651,85 @@ def test_withdrawing_a_submitted_application_tells_the_fund_administrators(
 def test_withdrawing_a_never_submitted_draft_sends_nothing(application, applicant):
     withdraw(application, applicant)
     assert sent("application_withdrawn") == []
+
+
+# --- The planned period is bounded (the council's pages lay it out year by year) --------------
+
+
+def test_a_period_before_the_calls_year_is_refused_on_its_field(ready, applicant):
+    year = ready.call.published_at.year
+    with pytest.raises(DomainError) as refused:
+        services.application_update(
+            actor=applicant,
+            application=ready,
+            planned_start=dt.date(1, 1, 1),
+            planned_end=dt.date(year, 12, 31),
+        )
+    assert refused.value.field == "planned_start"
+    assert str(year) in refused.value.message
+    ready.refresh_from_db()
+    assert ready.planned_start == dt.date(year, 1, 1)
+
+
+def test_a_period_longer_than_the_funds_longest_project_is_refused(ready, applicant):
+    year = ready.call.published_at.year
+    fund = ready.call.fund
+    fund.max_project_years = 3
+    fund.save(update_fields=["max_project_years"])
+    services.application_update(
+        actor=applicant,
+        application=ready,
+        planned_start=dt.date(year, 1, 1),
+        planned_end=dt.date(year + 2, 12, 31),
+    )
+    with translation.override("sv"), pytest.raises(DomainError) as refused:
+        services.application_update(
+            actor=applicant,
+            application=ready,
+            planned_start=dt.date(year, 1, 1),
+            planned_end=dt.date(9999, 12, 31),
+        )
+    assert refused.value.field == "planned_end"
+    assert refused.value.message == (
+        "Projektperioden får omfatta högst 3 kalenderår (fondens längsta projekt); "
+        f"{year}–9999 omfattar {9999 - year + 1}."
+    )
+
+
+def test_the_edit_page_keeps_a_refused_period_and_says_why(ready, applicant, client):
+    client.force_login(applicant)
+    data = edit_data(ready, planned_start="0001-01-01", planned_end="9999-12-31")
+    response = client.post(f"/applications/{ready.pk}/edit/", data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'value="0001-01-01"' in text
+    assert "Projektet kan börja tidigast" in text
+    ready.refresh_from_db()
+    assert ready.planned_end.year == ready.call.published_at.year
+
+
+def test_a_period_stored_before_the_bound_cannot_be_submitted(ready, applicant):
+    Application.objects.filter(pk=ready.pk).update(
+        planned_start=dt.date(2001, 1, 1), planned_end=dt.date(9999, 12, 31)
+    )
+    ready.refresh_from_db()
+    assert any("tidigast" in p or "earliest" in p for p in problems_on_submit(ready))
+    with pytest.raises(DomainError) as refused:
+        submit(ready, applicant)
+    assert refused.value.code == "incomplete"
+
+
+def test_a_tampered_table_is_named_at_the_top_and_nothing_is_saved(ready, applicant, client):
+    client.force_login(applicant)
+    data = edit_data(ready, title="Ändrad titel")
+    del data["budget-TOTAL_FORMS"]
+    response = client.post(f"/applications/{ready.pk}/edit/", data)
+    assert response.status_code == 200
+    [(anchor, text)] = [
+        (anchor, text) for anchor, text in response.context["error_list"] if "Budget" in text
+    ]
+    assert anchor == "budget-table"
+    assert "kunde inte läsas" in text
+    assert "kunde inte läsas" in response.content.decode()
+    ready.refresh_from_db()
+    assert ready.title == TITLE

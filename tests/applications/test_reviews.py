@@ -975,7 +975,7 @@ def test_a_member_who_joins_one_of_the_cases_organisations_can_no_longer_score(
     assert not Score.objects.exists()
 
 
-def test_a_reviewer_whose_organisation_the_revision_names_as_benefiting_cannot_write_on_it(
+def test_a_reviewer_whose_organisation_the_revision_names_as_benefiting_takes_no_further_part(
     submitted, applicant, fund_admin, scientist, beneficiary
 ):
     factories.MembershipFactory(user=scientist, organisation=beneficiary)
@@ -998,8 +998,14 @@ def test_a_reviewer_whose_organisation_the_revision_names_as_benefiting_cannot_w
         partners=[p.organisation for p in participants if p.role == "partner"],
         rows={"savings": savings},
     )
+    # The revision's change ends the assignment (kept on record) and tells the administrators.
+    assignment.refresh_from_db()
+    assert assignment.removed_at is not None
+    assert beneficiary.name in assignment.removed_reason
+    assert emails("review_conflict_arisen") == [[fund_admin.email]]
+    assert Event.objects.filter(action="review.conflict_arisen").count() == 1
     submit(submitted, applicant)
-    with refused(code="conflict"):
+    with refused(code="removed"):
         statement(assignment, version=2)
     assert not ReviewStatement.objects.exists()
 
@@ -1024,3 +1030,73 @@ def test_the_applications_own_log_never_names_a_reviewer(
         for name in names:
             assert name not in text, (event.action, name)
         assert event.actor not in (scientist, council[0], council[1]), event.action
+
+
+# --- A conflict that arises after scoring (BRIEF "Conflict of interest") -----------------------
+
+
+def _name_as_partner(application, applicant, organisation):
+    """The applicant's revision names ``organisation`` as a partner, and submits it."""
+    participants = list(application.participants.select_related("organisation"))
+    services.application_update(
+        actor=applicant,
+        application=application,
+        co_owners=[p.organisation for p in participants if p.role == "co_owner"],
+        partners=[p.organisation for p in participants if p.role == "partner"] + [organisation],
+    )
+
+
+def test_a_member_whose_organisation_a_revision_names_sees_no_scores_and_is_unassigned(
+    submitted, applicant, fund_admin, other_fund_admin, council
+):
+    first, second = (ready(submitted, fund_admin, member) for member in council[:2])
+    mine, theirs = score(first), score(second)
+    assert visible_scores(council[0], submitted) == {mine.pk, theirs.pk}
+    member_org = factories.OrganisationFactory(name="Kulturnämnden", kind="specialist_committee")
+    factories.MembershipFactory(user=council[0], organisation=member_org)
+    request_revision(submitted, fund_admin)
+    _name_as_partner(submitted, applicant, member_org)
+    # No one's scores, not even their own: they take no further part.
+    assert visible_scores(council[0], submitted) == set()
+    assert visible_scores(council[1], submitted) == {mine.pk, theirs.pk}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.removed_at is not None
+    assert second.removed_at is None
+    assert member_org.name in first.removed_reason
+    assert sorted(emails("review_conflict_arisen")) == sorted(
+        [[fund_admin.email], [other_fund_admin.email]]
+    )
+    [event] = Event.objects.for_target(first).filter(action="review.conflict_arisen")
+    with translation.override("en"):
+        assert f"through {member_org.name}" in describe(event)
+
+
+def test_the_assign_form_leaves_out_those_in_conflict_and_says_why(
+    client, submitted, fund_admin, council, co_owner_org
+):
+    conflicted = factories.person(Role.COUNCIL_MEMBER, organisation=co_owner_org, name="Jon Jävig")
+    client.force_login(fund_admin)
+    response = client.get(f"/applications/{submitted.pk}/review/assign/")
+    offered = set(response.context["form"].fields["reviewer"].queryset)
+    assert set(council) <= offered
+    assert conflicted not in offered
+    text = response.content.decode()
+    assert "Jon Jävig" in text
+    assert co_owner_org.name in text
+
+
+def test_a_member_assigned_again_after_a_declared_conflict_takes_part_again(
+    submitted, fund_admin, council
+):
+    declare(assign(submitted, fund_admin, council[0]), conflict=True, text="Tillfälligt uppdrag.")
+    assert not visible_case(council[0], submitted)
+    again = ready(submitted, fund_admin, council[0])
+    assert visible_case(council[0], submitted)
+    mine = score(again)
+    theirs = score(ready(submitted, fund_admin, council[1]))
+    assert visible_scores(council[0], submitted) == {mine.pk, theirs.pk}
+
+
+def visible_case(user, application) -> bool:
+    return Application.objects.visible_to(user).filter(pk=application.pk).exists()
