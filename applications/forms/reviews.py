@@ -50,7 +50,7 @@ class AssignForm(CrispyMixin, IdempotentMixin, forms.Form):
         if excluded:
             self.fields["reviewer"].help_text = _(
                 "%(rule)s Not offered because of a conflict of interest: %(people)s."
-            ) % {"rule": self.fields["reviewer"].help_text, "people": "; ".join(excluded)}
+            ) % {"rule": self.fields["reviewer"].help_text, "people": ". ".join(excluded)}
             self.relayout()
 
 
