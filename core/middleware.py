@@ -97,6 +97,46 @@ class UserLanguageMiddleware:
         return response
 
 
+SESSION_REFRESHED_KEY = "fondadmin_refreshed"
+# The session's idle timeout is renewed by activity, but the session is written at most this
+# often (writing it on every request costs each page a database write).
+SESSION_REFRESH_SECONDS = 60
+
+
+def session_refresh(request, *, now: float | None = None) -> None:
+    """Renew the logged-in session's idle timeout now (``SESSION_COOKIE_AGE`` from now)."""
+    request.session[SESSION_REFRESHED_KEY] = int(now if now is not None else time.time())
+
+
+def session_seconds_left(request) -> int:
+    """How long the logged-in session has left, counted from its last renewal."""
+    refreshed = request.session.get(SESSION_REFRESHED_KEY, int(time.time()))
+    return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - refreshed))
+
+
+class SessionIdleMiddleware:
+    """A logged-in person's activity keeps the session alive: each request renews the idle
+    timeout, but the session is saved (with its new expiry) only when the last renewal is a
+    minute old or more. Pages and htmx responses say how long is left (``X-Session-Seconds``),
+    so the warning before the session ends is right to the second."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            refreshed = request.session.get(SESSION_REFRESHED_KEY)
+            if refreshed is None or now - refreshed >= SESSION_REFRESH_SECONDS:
+                session_refresh(request, now=now)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["X-Session-Seconds"] = str(session_seconds_left(request))
+        return response
+
+
 class PrivatePagesMiddleware:
     """A page shown to a logged-in person is never stored by a browser or a proxy (the review
     page holds every score, a case page a department's plans): ``Cache-Control: no-store``.

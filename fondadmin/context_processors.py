@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import access as case_access
 from core import access
+from core.middleware import session_seconds_left
 from projects.access import can_list_projects
 
 
@@ -46,6 +47,8 @@ def site(request):
     return {
         "nav": nav,
         "nav_current": current,
-        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "session_seconds": session_seconds_left(request)
+        if user is not None and user.is_authenticated
+        else settings.SESSION_COOKIE_AGE,
         "production": settings.PRODUCTION,
     }

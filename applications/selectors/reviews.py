@@ -42,7 +42,7 @@ def fund_years(application: Application) -> dict[int, int]:
 def reviewer_candidates(application: Application) -> tuple:
     """Whom the assign form offers: active holders, today, of the council member's or the
     scientific reviewer's role who are not in conflict with the application; and, to say why
-    they are missing, those who are, each as "name – member of X, a partner"."""
+    they are missing, those who are, each as "name - member of X, a partner"."""
     today = timezone.localdate()
     holders = RoleAssignment.objects.active_on(today).filter(
         role__in=(Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -25,7 +24,13 @@ from core.forms import (
     SetPasswordForm,
 )
 from core.http import add_domain_error
-from core.middleware import answers_json, forget_seen, mark_seen
+from core.middleware import (
+    answers_json,
+    forget_seen,
+    mark_seen,
+    session_refresh,
+    session_seconds_left,
+)
 from core.services import invitation_accept, invitation_check
 
 
@@ -98,9 +103,9 @@ def invitation_accept_view(request, token: str):
 @answers_json
 @require_POST
 def session_keepalive(request):
-    """Called by the session warning's "stay logged in" button: the request itself renews
-    the session (it is saved on every request)."""
-    return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+    """Called by the session warning's "stay logged in" button: renews the session now."""
+    session_refresh(request)
+    return JsonResponse({"expires_in": session_seconds_left(request)})
 
 
 def account(request):

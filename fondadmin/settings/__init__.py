@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.LoginRequiredMiddleware",
+    "core.middleware.SessionIdleMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,7 +171,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", 14, validate=validate.R
 SESSION_COOKIE_AGE = (
     env.int("SESSION_IDLE_MINUTES", 60, validate=validate.Range(min=5, max=24 * 60)) * 60
 )
-SESSION_SAVE_EVERY_REQUEST = True
+# Written only when it changes; the idle timeout is renewed at most once a minute
+# (core.middleware.SessionIdleMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "fondadmin.views.csrf_failure"

@@ -73,18 +73,24 @@
     })
       .then(function (response) {
         var json = (response.headers.get("content-type") || "").indexOf("json") !== -1;
-        if (response.ok && json && !response.redirected) {
+        if (!(response.ok && json && !response.redirected)) return expired();
+        return response.json().then(function (answer) {
+          if (answer.expires_in > 0) seconds = answer.expires_in;
           dialog.close();
           schedule();
-        } else {
-          expired();
-        }
+        });
       })
       .catch(expired);
   });
   close.addEventListener("click", function () {
     dialog.close();
   });
-  document.body.addEventListener("htmx:afterRequest", schedule);
+  /* An htmx request renews the session too; its answer says how long is left. */
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var left = xhr ? parseInt(xhr.getResponseHeader("X-Session-Seconds"), 10) : NaN;
+    if (left > 0) seconds = left;
+    schedule();
+  });
   schedule();
 })();

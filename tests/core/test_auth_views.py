@@ -6,11 +6,13 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.middleware import PENDING_POST_KEY, SEEN_COOKIE, mark_seen
+from core.middleware import PENDING_POST_KEY, SEEN_COOKIE, SESSION_REFRESHED_KEY, mark_seen
 from core.models import Invitation, Role, User
 from core.services.users import token_hash
 from tests import factories
@@ -326,3 +328,57 @@ def test_an_htmx_request_after_expiry_is_sent_to_login_with_the_way_back(client,
     seen(client, fund_admin)
     response = client.get("/users/?role=auditor", headers={"HX-Request": "true"})
     assert response["HX-Redirect"] == "/accounts/login/?next=/users/%3Frole%3Dauditor"
+
+
+# --- The idle timeout without a write on every request ----------------------------------------
+
+
+def _session_writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in context.captured_queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+def _age_session(client, seconds: int) -> None:
+    session = client.session
+    session[SESSION_REFRESHED_KEY] -= seconds
+    session.save()
+
+
+def test_a_page_within_a_minute_of_the_last_renewal_writes_no_session(client, settings):
+    client.force_login(factories.person(Role.AUDITOR))
+    assert _session_writes(client, "/") == []
+    _age_session(client, 59)
+    assert _session_writes(client, "/") == []
+
+
+def test_a_page_a_minute_later_renews_the_idle_timeout(client, settings):
+    client.force_login(factories.person(Role.AUDITOR))
+    _age_session(client, 61)
+    assert len(_session_writes(client, "/")) == 1
+    session = client.session
+    assert abs(session[SESSION_REFRESHED_KEY] - time.time()) < 5
+    assert session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_pages_say_how_long_the_session_has_left(client, settings):
+    client.force_login(factories.person(Role.AUDITOR))
+    _age_session(client, 50)  # renewed 50 s ago: not written again, 50 s less left
+    response = client.get("/")
+    left = int(response["X-Session-Seconds"])
+    assert settings.SESSION_COOKIE_AGE - 55 <= left <= settings.SESSION_COOKIE_AGE - 50
+    assert f'<meta name="session-seconds" content="{left}">' in response.content.decode()
+    renewed = client.post(reverse("session_keepalive"))
+    assert renewed.json() == {"expires_in": settings.SESSION_COOKIE_AGE}
+    assert int(client.get("/")["X-Session-Seconds"]) >= settings.SESSION_COOKIE_AGE - 2
+
+
+def test_an_anonymous_page_starts_no_session(client):
+    response = client.get("/accounts/login/")
+    assert "X-Session-Seconds" not in response
+    assert SESSION_REFRESHED_KEY not in client.session
