@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -70,6 +70,28 @@ class AssignmentQuerySet(models.QuerySet):
     def conflict_declared(self):
         """Assignments whose reviewer declared a conflict of interest."""
         return self.filter(conflict_declared_at__isnull=False)
+
+    def open_tasks(self):
+        """Active assignments with something to do now, in the database: the application takes
+        this kind of review (``ReviewAssignment.takes_reviews``) and the reviewer has not yet
+        written it on the current version (``ReviewAssignment.reviewed``)."""
+        from applications.states import REVIEW_STATES  # the states import the models
+
+        takes = Q()
+        for kind, states in REVIEW_STATES.items():
+            takes |= Q(kind=kind, application__state__in=states)
+        current = {
+            "assignment": OuterRef("pk"),
+            "version": OuterRef("application__current_version"),
+        }
+        scored = Exists(Score.objects.filter(**current))
+        written = Exists(ReviewStatement.objects.filter(**current))
+        return (
+            self.active()
+            .filter(takes)
+            .exclude(Q(kind=ReviewKind.COUNCIL) & Q(scored))
+            .exclude(Q(kind=ReviewKind.SCIENTIFIC) & Q(written))
+        )
 
 
 class ReviewAssignment(models.Model):

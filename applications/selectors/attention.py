@@ -22,7 +22,7 @@ from applications.models import (
 )
 from applications.selectors.council import sketches_awaiting_council
 from applications.selectors.proposals import calls_ready_for_proposal
-from applications.states import ASSIGNABLE_STATES, PROPOSAL, WITH_CITY_DIRECTOR
+from applications.states import PROPOSAL, WITH_CITY_DIRECTOR
 from core import access
 from core.attention import DELEGATE, Attention, counted
 from core.models import Role
@@ -140,56 +140,64 @@ def attention_for(user) -> list[Attention]:
     return items
 
 
+# The start page lists this many of the reviewer's tasks; the rest are counted.
+TASKS_SHOWN = 5
+
+
 def _review_tasks(user, roles) -> list[Attention]:
-    """The reviewer's open assignments: declare, then score or write the statement."""
-    if not roles & {Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER}:
+    """The reviewer's open assignments, soonest due first: declare, then score or write the
+    statement. The first few as items, the rest as a count with a link to the list."""
+    reviewer_roles = [r for r in (Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER) if r in roles]
+    if not reviewer_roles:
         return []
-    assignments = (
-        ReviewAssignment.objects.active()
-        .for_reviewer(user)
-        .filter(application__state__in=ASSIGNABLE_STATES)
+    tasks = (
+        ReviewAssignment.objects.for_reviewer(user)
+        .open_tasks()
         .select_related("application__registration")
-        .prefetch_related("scores", "statements")
-        .order_by("due_on", "assigned_at")
+        .order_by("due_on", "assigned_at", "pk")
     )
-    items = []
-    for assignment in assignments:
-        application = assignment.application
-        role = (
-            Role.COUNCIL_MEMBER
-            if assignment.kind == ReviewKind.COUNCIL
-            else Role.SCIENTIFIC_REVIEWER
-        )
-        if assignment.reviewed(application.current_version) or not assignment.takes_reviews():
-            continue  # done, or (a score) waits for the revision
-        if assignment.declared_at is None:
-            text = _("Declare no conflict of interest, then review")
-        elif assignment.kind == ReviewKind.COUNCIL:
-            text = _("Score the application")
-        else:
-            text = _("Write your statement on the application")
-        items.append(
-            Attention(
-                role=role,
-                title=f"{text}: {application.title}",
-                url=reverse("reviews:assignment", args=[assignment.pk]),
-                detail=(
-                    _("%(number)s, version %(version)s, due %(date)s")
-                    % {
-                        "number": application.registration,
-                        "version": application.current_version,
-                        "date": assignment.due_on.isoformat(),
-                    }
-                    if assignment.due_on
-                    else _("%(number)s, version %(version)s")
-                    % {
-                        "number": application.registration,
-                        "version": application.current_version,
-                    }
-                ),
-            )
-        )
+    shown = list(tasks[:TASKS_SHOWN])
+    items = [_review_task(assignment) for assignment in shown]
+    items += counted(
+        reviewer_roles[0],
+        tasks.count() - len(shown),
+        ngettext_lazy(
+            "%(count)s more application waits for your review",
+            "%(count)s more applications wait for your review",
+            "count",
+        ),
+        url=reverse("reviews:list") + "?status=open",
+    )
     return items
+
+
+def _review_task(assignment) -> Attention:
+    application = assignment.application
+    if assignment.declared_at is None:
+        text = _("Declare no conflict of interest, then review")
+    elif assignment.kind == ReviewKind.COUNCIL:
+        text = _("Score the application")
+    else:
+        text = _("Write your statement on the application")
+    if assignment.due_on:
+        detail = _("%(number)s, version %(version)s, due %(date)s") % {
+            "number": application.registration,
+            "version": application.current_version,
+            "date": assignment.due_on.isoformat(),
+        }
+    else:
+        detail = _("%(number)s, version %(version)s") % {
+            "number": application.registration,
+            "version": application.current_version,
+        }
+    return Attention(
+        role=Role.COUNCIL_MEMBER
+        if assignment.kind == ReviewKind.COUNCIL
+        else Role.SCIENTIFIC_REVIEWER,
+        title=f"{text}: {application.title}",
+        url=reverse("reviews:assignment", args=[assignment.pk]),
+        detail=detail,
+    )
 
 
 def _admin_decisions() -> list[Attention]:

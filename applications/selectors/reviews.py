@@ -169,15 +169,24 @@ def assignment_status(assignment: ReviewAssignment, version: int) -> str:
     return "done" if assignment.reviewed(version) else "review"
 
 
-def assignment_rows(user) -> list[tuple[ReviewAssignment, str, str]]:
-    """The reviewer's assignments with their status and its text ("closed": nothing to review
-    any longer, the application has moved on)."""
-    assignments = (
-        ReviewAssignment.objects.for_reviewer(user)
-        .select_related("application__registration", "application__owner", "application__call")
+def assignments_of(user, *, open_only: bool = False):
+    """The reviewer's assignments for the list (only those with something to do now, when
+    ``open_only``): active ones first, soonest due first."""
+    assignments = ReviewAssignment.objects.for_reviewer(user)
+    if open_only:
+        assignments = assignments.open_tasks()
+    return (
+        assignments.select_related(
+            "application__registration", "application__owner", "application__call"
+        )
         .prefetch_related("scores", "statements")
         .order_by("removed_at", "due_on", "-assigned_at", "pk")
     )
+
+
+def assignment_rows(assignments) -> list[tuple[ReviewAssignment, str, str]]:
+    """Assignments (a page of ``assignments_of``) with their status and its text ("closed":
+    nothing to review any longer, the application has moved on)."""
     rows = []
     for assignment in assignments:
         status = assignment_status(assignment, assignment.application.current_version)

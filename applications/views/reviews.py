@@ -22,13 +22,14 @@ from applications.models import DECLARATION, Outcome
 from applications.selectors.reviews import (
     assignment_page,
     assignment_rows,
+    assignments_of,
     recommendation_page,
     review_page,
     reviewer_candidates,
 )
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
-from core.http import add_domain_error, idempotent
+from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 
 
@@ -121,8 +122,17 @@ def review_unassign(request, pk: int, assignment_pk: int):
 def assignment_list(request):
     if not access.can_review(request.user):
         raise PermissionDenied
+    open_only = request.GET.get("status") == "open"
+    page, query = paginate(request, assignments_of(request.user, open_only=open_only), 50)
     return render(
-        request, "applications/assignment_list.html", {"rows": assignment_rows(request.user)}
+        request,
+        "applications/assignment_list.html",
+        {
+            "rows": assignment_rows(page.object_list),
+            "page": page,
+            "query": query,
+            "open_only": open_only,
+        },
     )
 
 

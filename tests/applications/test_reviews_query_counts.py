@@ -396,14 +396,31 @@ def test_reviewer_list_and_start_page_with_many_assignments(
     same_at_n_and_10n(
         [
             ("reviews:list", client, reverse("reviews:list")),
+            ("reviews:list, to do now", client, reverse("reviews:list") + "?status=open"),
             ("start page, reviewer", client, reverse("start")),
         ],
         grow,
         n=1,
     )
-    assert len(client.get(reverse("reviews:list")).context["rows"]) == 60
-    for role in (Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER):
-        assert len(_start_items(client, role, "/reviews/")) == 10
+    # The list in pages of 50; "to do now": the 10 to declare and the 10 statements to write.
+    assert len(client.get(reverse("reviews:list")).context["rows"]) == 50
+    assert len(client.get(reverse("reviews:list") + "?page=2").context["rows"]) == 10
+    assert len(client.get(reverse("reviews:list") + "?status=open").context["rows"]) == 20
+    # The database's "open tasks" are the assignments the models say have something to do.
+    mine = ReviewAssignment.objects.for_reviewer(reviewer)
+    assert {a.pk for a in mine.open_tasks()} == {
+        a.pk
+        for a in mine.active().select_related("application")
+        if a.takes_reviews() and not a.reviewed(a.application.current_version)
+    }
+    # The start page: the first five tasks, and the other 15 counted.
+    items = [
+        item
+        for role in (Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER)
+        for item in _start_items(client, role, "/reviews/")
+    ]
+    [more] = [item for item in items if item.count is not None]
+    assert (len(items), more.count, more.url) == (6, 15, reverse("reviews:list") + "?status=open")
 
 
 def test_assignment_page_with_many_earlier_scores_and_other_assignments(
