@@ -171,6 +171,10 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-pk"]
+        # The list's order: its first page is read from the index, not sorted from the table.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="applications_application_list")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_requested__isnull=True) | Q(amount_requested__gte=0),

@@ -122,6 +122,8 @@ class IdeaSketch(models.Model):
         verbose_name = _("idea sketch")
         verbose_name_plural = _("idea sketches")
         ordering = ["-created_at", "-pk"]
+        # The list's order: its first page is read from the index, not sorted from the table.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="applications_sketch_list")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),

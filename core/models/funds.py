@@ -324,7 +324,13 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["-value_date", "-recorded_at", "-pk"]
-        indexes = [models.Index(fields=["fund", "value_date"])]
+        indexes = [
+            models.Index(fields=["fund", "value_date"]),
+            # A fund's ledger list, newest first.
+            models.Index(
+                fields=["fund", "-value_date", "-recorded_at", "-id"], name="core_ledger_list"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="core_ledger_amount_positive"),
             models.CheckConstraint(
@@ -403,6 +409,10 @@ class RegistrationNumber(models.Model):
         verbose_name = _("registration number")
         verbose_name_plural = _("registration numbers")
         ordering = ["-year", "-sequence"]
+        # The register's order (``for_register``).
+        indexes = [
+            models.Index(fields=["-year", "-sequence", "series"], name="core_register_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "sequence"], name="core_registration_number_unique"
