@@ -159,29 +159,37 @@ def sketch_on_time(sketch, on: dt.date | None = None) -> bool:
     return sketch.state == S.RETURNED or sketch.call.sketches_open(on)
 
 
+def _submit_refusal(machine, case, *, on_time: bool, late: str) -> DomainError | None:
+    """The refusal of a submission in the order the applicant should read them: the case's
+    state, the call's deadline (``late``, already filled in), a cancelled call."""
+    refusal = machine.refusal_of(case, machine.choices.SUBMITTED)
+    if refusal is not None:
+        return refusal
+    if not on_time:
+        return DomainError(late, code="deadline_passed")
+    if case.call.state == C.CANCELLED:
+        return DomainError(
+            _("The call %(title)s has been cancelled.") % {"title": case.call.title},
+            code="call_cancelled",
+        )
+    return None
+
+
 def sketch_submit_refusal(sketch, on: dt.date | None = None) -> DomainError | None:
     """Why the sketch cannot be submitted (or submitted again) on the day, or None when it can:
     its state, the call's last day for idea sketches (``sketch_on_time``), a cancelled call.
     (What the sketch still lacks is ``selectors.cases.missing_on_submit``.)"""
-    refusal = SKETCH.refusal_of(sketch, S.SUBMITTED)
-    if refusal is not None:
-        return refusal
     call = sketch.call
-    if not sketch_on_time(sketch, on):
-        return DomainError(
-            _(
-                "The last day for idea sketches in %(title)s was %(date)s. The sketch is kept "
-                "as a draft but can no longer be submitted to this call."
-            )
-            % {"title": call.title, "date": call.idea_sketch_deadline.isoformat()},
-            code="deadline_passed",
+    return _submit_refusal(
+        SKETCH,
+        sketch,
+        on_time=sketch_on_time(sketch, on),
+        late=_(
+            "The last day for idea sketches in %(title)s was %(date)s. The sketch is kept "
+            "as a draft but can no longer be submitted to this call."
         )
-    if call.state == C.CANCELLED:
-        return DomainError(
-            _("The call %(title)s has been cancelled.") % {"title": call.title},
-            code="call_cancelled",
-        )
-    return None
+        % {"title": call.title, "date": call.idea_sketch_deadline.isoformat()},
+    )
 
 
 def application_on_time(application, on: dt.date | None = None) -> bool:
@@ -194,25 +202,17 @@ def application_submit_refusal(application, on: dt.date | None = None) -> Domain
     """Why the application cannot be submitted (or a revision submitted) on the day, or None
     when it can: its state, the call's last day for applications (``application_on_time``), a
     cancelled call. (What it still lacks is ``selectors.cases.problems_on_submit``.)"""
-    refusal = APPLICATION.refusal_of(application, A.SUBMITTED)
-    if refusal is not None:
-        return refusal
     call = application.call
-    if not application_on_time(application, on):
-        return DomainError(
-            _(
-                "The last day for applications in %(title)s was %(date)s. The application is "
-                "kept as a draft but can no longer be submitted."
-            )
-            % {"title": call.title, "date": call.application_deadline.isoformat()},
-            code="deadline_passed",
+    return _submit_refusal(
+        APPLICATION,
+        application,
+        on_time=application_on_time(application, on),
+        late=_(
+            "The last day for applications in %(title)s was %(date)s. The application is "
+            "kept as a draft but can no longer be submitted."
         )
-    if call.state == C.CANCELLED:
-        return DomainError(
-            _("The call %(title)s has been cancelled.") % {"title": call.title},
-            code="call_cancelled",
-        )
-    return None
+        % {"title": call.title, "date": call.application_deadline.isoformat()},
+    )
 
 
 def awaits_council(sketch) -> bool:
