@@ -8,8 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from applications.signals import grant_recorded
-        from projects import events  # noqa: F401 - registers the log's texts
+        from projects import conflicts, events, links, notices  # noqa: F401 - registrations
 
+        conflicts.register()
+        links.register()
         grant_recorded.connect(_create_project, dispatch_uid="projects.create_from_grant")
 
 

@@ -29,6 +29,7 @@ class FundForm(CrispyMixin, forms.ModelForm):
             "financing_ends_on",
             "reclaim_window_years",
             "max_project_years",
+            "report_due_days",
             "description",
         ]
         widgets = {

@@ -1,3 +1,4 @@
+from .comments import Comment
 from .funds import (
     BASE_KINDS,
     CASE_KINDS,
@@ -28,6 +29,7 @@ __all__ = [
     "HAND_KINDS",
     "ORGANISATION_KINDS",
     "AccessibilityReport",
+    "Comment",
     "Delegation",
     "EntryKind",
     "Event",

@@ -60,6 +60,13 @@ class Fund(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("An application may plan at most this many calendar years."),
     )
+    # Progress reports of projects are due this many days after each period ends.
+    report_due_days = models.PositiveSmallIntegerField(
+        _("progress reports due (days after the period)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Periods end on 30 April, 31 August and 31 December."),
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -314,6 +321,9 @@ class LedgerEntry(models.Model):
         related_name="reversed_by",
         verbose_name=_("reverses"),
     )
+    # The calendar year the money concerns: a project's budget year for a disbursement or a
+    # refund, a reclaim year for a return (blank for the fund's own entries).
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     reference = models.CharField(_("decision or reference"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     reason = models.TextField(_("reason for the reversal"), blank=True)

@@ -1,5 +1,6 @@
 """Writes. One function per business action, named ``<thing>_<verb>``."""
 
+from .comments import comment_add, comment_withdraw
 from .delegations import delegation_create, delegation_end
 from .feedback import accessibility_report_submit
 from .ledger import fund_create, fund_update, ledger_entry_record, ledger_entry_reverse
@@ -27,6 +28,8 @@ from .users import (
 
 __all__ = [
     "accessibility_report_submit",
+    "comment_add",
+    "comment_withdraw",
     "delegation_create",
     "delegation_end",
     "email_queue",

@@ -185,6 +185,7 @@ def ledger_entry_record(
     case: RegistrationNumber | None = None,
     organisation: Organisation | None = None,
     cause=None,
+    year: int | None = None,
     by_hand: bool = False,
     today: dt.date | None = None,
 ) -> LedgerEntry:
@@ -223,6 +224,7 @@ def ledger_entry_record(
         organisation=organisation,
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
         cause_id=cause.pk if cause is not None else None,
+        year=year,
         reference=reference.strip(),
         note=note.strip(),
     )
@@ -288,6 +290,7 @@ def ledger_entry_reverse(
         recorded_by=recorded_by(actor),
         case=entry.case,
         organisation=entry.organisation,
+        year=entry.year,
         reverses=entry,
         reason=reason.strip(),
     )

@@ -316,6 +316,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.forget_old_idempotency_keys",
         "schedule": 24 * 3600.0,
     },
+    # Progress reports fall due and reminders go out once a day; running more often is
+    # harmless (each report and reminder is made once).
+    "progress-reports": {"task": "projects.tasks.progress_reports_daily", "schedule": 6 * 3600.0},
 }
 
 # --- Caches -------------------------------------------------------------------------------

@@ -1,0 +1,21 @@
+"""The project's page for core's register and the case pages (``core.links``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import links
+
+
+def _projects(registration_ids):
+    from projects.models import Project
+
+    return {
+        registration: reverse("projects:detail", args=[pk])
+        for pk, registration in Project.objects.filter(
+            registration_id__in=registration_ids
+        ).values_list("pk", "registration_id")
+    }
+
+
+def register() -> None:
+    links.register("project", _("Project"), order=30, resolve=_projects)
