@@ -31,6 +31,12 @@ sketch_patterns = (
         path("<id:pk>/receipt/", sketches.sketch_receipt, name="receipt"),
         path("<id:pk>/withdraw/", sketches.sketch_withdraw, name="withdraw"),
         path("<id:pk>/apply/", sketches.sketch_apply, name="apply"),
+        path("<id:pk>/comments/", sketches.sketch_comment, name="comment"),
+        path(
+            "<id:pk>/comments/<id:comment_pk>/withdraw/",
+            sketches.sketch_comment_withdraw,
+            name="comment_withdraw",
+        ),
     ],
     "sketches",
 )
@@ -74,6 +80,12 @@ application_patterns = (
             name="request_revision",
         ),
         path("<id:pk>/withdraw/", applications.application_withdraw, name="withdraw"),
+        path("<id:pk>/comments/", applications.application_comment, name="comment"),
+        path(
+            "<id:pk>/comments/<id:comment_pk>/withdraw/",
+            applications.application_comment_withdraw,
+            name="comment_withdraw",
+        ),
         path("<id:pk>/review/", reviews.review_detail, name="review"),
         path("<id:pk>/review/assign/", reviews.review_assign, name="review_assign"),
         path(

@@ -121,7 +121,7 @@ REQUIRED_TABLES = ("activities", "milestones", "indicators", "savings", "budget"
 ROW_TABLES = {name: TABLES_BY_NAME[name].columns for name in REQUIRED_TABLES}
 
 
-def _stored(instance, name: str):
+def stored(instance, name: str):
     model_field = instance._meta.get_field(name)
     if isinstance(model_field, models.ForeignKey):
         related = getattr(instance, name)
@@ -139,7 +139,7 @@ def snapshot(application: Application) -> dict:
     attachments removed from the draft are not part of it."""
     content = {
         "fields": {
-            name: _stored(application, name)
+            name: stored(application, name)
             for _key, _title, names in FIELD_GROUPS
             for name in names
         },
@@ -150,7 +150,7 @@ def snapshot(application: Application) -> dict:
         if table.name == "attachments":
             rows = rows.filter(removed_at__isnull=True)
         content[table.name] = [
-            {"key": row.pk, "values": {name: _stored(row, name) for name in table.columns}}
+            {"key": row.pk, "values": {name: stored(row, name) for name in table.columns}}
             for row in rows
         ]
     return content
@@ -227,21 +227,24 @@ def _label(model, name) -> str:
     return str(model._meta.get_field(name).verbose_name).capitalize()
 
 
-def compare(old: dict, new: dict) -> Diff:
-    """Every field and every row of two versions' content, old against new."""
-    groups = []
-    for _key, title, names in FIELD_GROUPS:
+def compare_content(old: dict, new: dict, *, model, groups, tables) -> Diff:
+    """Every field and every row of two contents of the same shape, old against new:
+    ``{"fields": {...}, <table name>: [{"key":..., "values": {...}}]}``, with the fields in
+    ``groups`` ((key, title, names) of ``model``) and the ``tables``. Projects compare their
+    versions with it too."""
+    diff_groups = []
+    for _key, title, names in groups:
         cells = [
             Cell(
-                _label(Application, name),
-                display(Application, name, old["fields"].get(name)),
-                display(Application, name, new["fields"].get(name)),
+                _label(model, name),
+                display(model, name, old["fields"].get(name)),
+                display(model, name, new["fields"].get(name)),
             )
             for name in names
         ]
-        groups.append(FieldGroupDiff(title, cells))
-    tables = []
-    for table in TABLES:
+        diff_groups.append(FieldGroupDiff(title, cells))
+    diff_tables = []
+    for table in tables:
         labels = [_label(table.model, name) for name in table.columns]
         old_rows = {row["key"]: row["values"] for row in old.get(table.name, [])}
         new_rows = {row["key"]: row["values"] for row in new.get(table.name, [])}
@@ -264,8 +267,13 @@ def compare(old: dict, new: dict) -> Diff:
             else:
                 status = "changed" if any(cell.changed for cell in cells) else "same"
             diff.rows.append(RowDiff(status, cells))
-        tables.append(diff)
-    return Diff(groups, tables)
+        diff_tables.append(diff)
+    return Diff(diff_groups, diff_tables)
+
+
+def compare(old: dict, new: dict) -> Diff:
+    """Every field and every row of two versions' content, old against new."""
+    return compare_content(old, new, model=Application, groups=FIELD_GROUPS, tables=TABLES)
 
 
 def present(content: dict) -> Diff:

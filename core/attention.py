@@ -11,6 +11,8 @@ from dataclasses import dataclass
 # The start page groups items under the role they concern; "delegate" is the city director's
 # delegate acting during a delegation.
 DELEGATE = "delegate"
+# People who lead or evaluate a project (an assignment in a project, not a system role).
+PROJECT_WORK = "project_work"
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,16 @@ class CaseQuerySet(models.QuerySet):
                 conflicts.involving(self.model, {organisation.pk}, parts=conflicts.PARTICIPATING)
             )
         return cases
+
+
+def comment_organisation(user, case):
+    """Who writes in a case's thread (BRIEF.md "Who sees what": co-owners and partners read
+    and comment): the people of its organisations (owner, co-owners, partners), for their
+    organisation, and fund administrators, for the fund (None). Returns (may, organisation)."""
+    if access.has_role(user, Role.FUND_ADMIN):
+        return True, None
+    parts = conflicts.parts_of(case)
+    for organisation in access.organisations_of(user):
+        if parts.get(organisation.pk) in conflicts.PARTICIPATING:
+            return True, organisation
+    return False, None

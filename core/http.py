@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.forms import DocumentForm
-from core.models import IdempotencyKey
+from core.forms import CommentForm, DocumentForm
+from core.models import IdempotencyKey, Organisation
+from core.services.comments import comment_add, comment_withdraw
 
 
 def paginate(request, queryset, per_page: int = 50):
@@ -137,3 +138,88 @@ def idempotency_keys_forget(*, older_than_days: int = 2) -> int:
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def form_error_list(form, tables=()) -> list[tuple[str, str]]:
+    """Every error on a page with a form and tables of rows, as (field id, text), for the
+    summary at the top. ``tables``: (name, title, formset) of each table on the page."""
+    errors = [("", str(error)) for error in form.non_field_errors()]
+    errors += [
+        (form[name].id_for_label, f"{form[name].label}: {error}")
+        for name, field_errors in form.errors.items()
+        if name != "__all__"
+        for error in field_errors
+    ]
+    for name, title, formset in tables:
+        if formset.is_bound and not formset.management_form.is_valid():
+            # Not a typing mistake: the page came back without the table's bookkeeping fields.
+            errors.append(
+                (
+                    f"{name}-table",
+                    _(
+                        "%(table)s: the table could not be read, because the page was sent "
+                        "incomplete. Nothing has been saved. Reload the page and enter the "
+                        "table's rows again."
+                    )
+                    % {"table": title},
+                )
+            )
+        else:
+            errors += [("", f"{title}: {error}") for error in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, start=1):
+            for field_name, field_errors in row.errors.items():
+                bound = row[field_name] if field_name in row.fields else None
+                for error in field_errors:
+                    label = bound.label if bound is not None else ""
+                    errors.append(
+                        (
+                            bound.id_for_label if bound is not None else "",
+                            _("%(table)s, row %(row)s, %(field)s: %(error)s")
+                            % {"table": title, "row": number, "field": label, "error": error},
+                        )
+                    )
+    return errors
+
+
+def comment_page(request, *, target, organisation, back_href: str, back_label: str, about=()):
+    """Post a comment to ``target``'s thread (the caller has checked that the person may, and
+    for which ``organisation``); a refusal or a missing text shows the form again with what was
+    typed, success goes back to the thread."""
+    form = CommentForm(request.POST, about=about)
+    if form.is_valid():
+        about_pk = form.cleaned_data.get("about")
+        try:
+            comment_add(
+                actor=request.user,
+                target=target,
+                text=form.cleaned_data["text"],
+                organisation=organisation,
+                about=Organisation.objects.get(pk=about_pk) if about_pk else None,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Your comment has been added."))
+            return redirect(back_href + "#comments")
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Comment"),
+            "button": _("Add the comment"),
+            "back_href": back_href,
+            "back_label": back_label,
+        },
+    )
+
+
+def comment_withdraw_page(request, *, comment, back_href: str):
+    """The author withdraws a comment of a thread the caller has checked it belongs to."""
+    try:
+        comment_withdraw(actor=request.user, comment=comment)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your comment has been withdrawn; the thread shows that."))
+    return redirect(back_href + "#comments")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -14,6 +15,7 @@ from core import access
 from core.attention import DELEGATE, Attention, counted
 from core.events import activity_log
 from core.models import (
+    Comment,
     Delegation,
     Invitation,
     Membership,
@@ -267,3 +269,29 @@ def attention_for(user) -> list[Attention]:
             )
         )
     return items
+
+
+def thread(
+    target,
+    *,
+    url: str,
+    withdraw,
+    can_comment: bool,
+    about=None,
+    about_choices=(),
+    anchor: str = "comments",
+) -> dict:
+    """A case's comment thread for ``includes/comments.html``: its comments, oldest first
+    (about one organisation's rows, with ``about``), each with the address that withdraws it
+    (``withdraw(comment)``), and the form's address and one-time key."""
+    comments = list(Comment.objects.on(target, about=about))
+    for comment in comments:
+        comment.withdraw_url = withdraw(comment)
+    return {
+        "comments": comments,
+        "can_comment": can_comment,
+        "url": url,
+        "key": uuid.uuid4(),
+        "about": list(about_choices),
+        "anchor": anchor,
+    }

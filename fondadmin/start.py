@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applications import selectors as applications_selectors
 from core import access
 from core import selectors as core_selectors
-from core.attention import DELEGATE, Attention
+from core.attention import DELEGATE, PROJECT_WORK, Attention
 from core.models import Role
 from projects import selectors as projects_selectors
 from reclaim import selectors as reclaim_selectors
@@ -84,6 +84,14 @@ GUIDANCE = {
             "is open; open calls are listed here."
         ),
     ),
+    PROJECT_WORK: (
+        _("Your projects"),
+        _(
+            "You lead or evaluate funded projects: progress reports to the city director, "
+            "change requests and the evaluation."
+        ),
+        _("No progress report or change is waiting for you."),
+    ),
     Role.AUDITOR: (
         _("Auditor"),
         _(
@@ -111,6 +119,8 @@ def start_sections(user) -> list[Section]:
     roles = set(access.active_roles(user))
     if access.active_delegation_for(user) is not None and Role.CITY_DIRECTOR not in roles:
         roles.add(DELEGATE)
+    if projects_selectors.works_on_projects(user):
+        roles.add(PROJECT_WORK)
     sections = {
         role: Section(role, *[str(text) for text in GUIDANCE[role]])
         for role in GUIDANCE

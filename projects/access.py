@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from applications.models import Application
-from core import access, conflicts
-from core.models import Role
+from core import access, cases, conflicts
+from core.models import Membership, Organisation, Role, User
 from projects.models import (
     AssignmentRole,
     ChangeRequest,
@@ -100,6 +101,19 @@ def can_assign(user, project: Project, role: str | None = None) -> bool:
     return is_owner_staff(user, project)
 
 
+def assignable_people(user, project: Project):
+    """Whom the person may name: fund administrators anyone with an account (the evaluator is
+    often from outside); the owner's staff the people of the project's organisations (owner,
+    co-owners, partners), never the whole user register."""
+    people = User.objects.filter(is_active=True).order_by("full_name")
+    if can_manage_projects(user):
+        return people
+    parts = conflicts.parts_of(project)
+    own = [pk for pk, part in parts.items() if part in conflicts.PARTICIPATING]
+    members = Membership.objects.active_on(timezone.localdate()).filter(organisation_id__in=own)
+    return people.filter(pk__in=members.values("user_id"))
+
+
 def can_report(user, project: Project) -> bool:
     return leads(user, project)
 
@@ -129,16 +143,8 @@ def can_evaluate(user, project: Project) -> bool:
 
 
 def comment_organisation(user, project: Project):
-    """Whether the user may write in the project's thread, and for which organisation: the
-    case's organisations (owner, co-owners, partners) speak for their organisation, fund
-    administrators for the fund (None). Returns (may, organisation)."""
-    if can_manage_projects(user):
-        return True, None
-    parts = _own_parts(user, project)
-    for organisation in access.organisations_of(user):
-        if parts.get(organisation.pk) in conflicts.PARTICIPATING:
-            return True, organisation
-    return False, None
+    """Who writes in the project's thread: as for every case (``core.cases``)."""
+    return cases.comment_organisation(user, project)
 
 
 def benefiting_organisations(user, project: Project) -> list:
@@ -150,6 +156,16 @@ def benefiting_organisations(user, project: Project) -> list:
         for org in access.organisations_of(user)
         if org.pk in parts and _benefits(project, org.pk)
     ]
+
+
+def evaluation_comment_about(user, project: Project) -> list:
+    """Whose evaluation rows the person may comment on: a benefiting organisation its own, a
+    fund administrator (who answers) any benefiting organisation's."""
+    if can_manage_projects(user):
+        from projects.conflicts import benefiting_ids
+
+        return list(Organisation.objects.filter(pk__in=benefiting_ids(project)).order_by("name"))
+    return benefiting_organisations(user, project)
 
 
 def _benefits(project: Project, organisation_id: int) -> bool:

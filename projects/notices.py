@@ -61,11 +61,11 @@ NOTICES = {
         ),
     ),
     "change_submitted": Notice(
-        _("Project %(number)s: %(kind)s submitted"),
+        _("Project %(number)s: %(change)s submitted"),
         _("The project %(title)s asks for a decision on a change. The reason is below."),
     ),
     "change_decided": Notice(
-        _("Project %(number)s: %(kind)s %(decision)s"),
+        _("Project %(number)s: %(change)s %(decision)s"),
         _("The fund administrators have decided on the change: %(decision)s. The reason is below."),
     ),
     "evaluation_completed": Notice(

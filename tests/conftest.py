@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import notices
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; the ORM is used there too.
@@ -149,5 +150,34 @@ def assert_same_at_n_and_10n(django_assert_num_queries):
         grow(9 * n)
         with django_assert_num_queries(at_n):
             assert client.get(url).status_code == 200
+
+    return check
+
+
+@pytest.fixture
+def same_at_n_and_10n(django_assert_num_queries):
+    """``assert_same_at_n_and_10n`` for several pages over one growth of rows: each page is
+    counted at N, the rows grow to 10N (``then`` more rows: 9N unless told), and each page must
+    cost what it did. Every page that differs is named. ``pages``: ``(name, client, url)``, the
+    url a callable when it changes with the growth."""
+
+    def check(pages, grow, n=2, then=None):
+        def url_of(url):
+            return url() if callable(url) else url
+
+        with notices.muted():
+            grow(n)
+        at_n = [queries(client, url_of(url)) for _name, client, url in pages]
+        with notices.muted():
+            grow(9 * n if then is None else then)
+        differing = []
+        for (name, client, url), count in zip(pages, at_n, strict=True):
+            try:
+                with django_assert_num_queries(count):
+                    assert client.get(url_of(url)).status_code == 200
+            except pytest.fail.Exception as error:
+                differing.append(f"--- {name}: {error}")
+        if differing:
+            pytest.fail("\n".join(differing), pytrace=False)
 
     return check

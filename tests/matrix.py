@@ -59,6 +59,7 @@ from applications.models import (
 from applications.services import calls as call_services
 from core import services
 from core.models import (
+    Comment,
     Delegation,
     EntryKind,
     Event,
@@ -74,7 +75,16 @@ from core.models import (
     User,
 )
 from core.services.users import token_hash
-from projects.models import Project
+from projects import services as project_services
+from projects.models import (
+    ChangeRequest,
+    Condition,
+    Evaluation,
+    ProgressReport,
+    Project,
+    ProjectAssignment,
+    ReportAttachment,
+)
 from tests import factories
 from tests.applications.conftest import (
     COMPLETE_FIELDS,
@@ -92,6 +102,7 @@ SUBJECTS = (
     "anonymous",
     "applicant",
     "other_applicant",
+    "benefiting",
     "co_owner",
     "partner",
     "conflicted_member",
@@ -178,12 +189,26 @@ class World:
     undecided_item: object = None
     decided_item: object = None
     project: object = None
+    project_assignment: object = None
+    project_condition: object = None
+    project_report: object = None
+    report_attachment: object = None
+    report_comment: object = None
+    project_change: object = None
+    project_comment: object = None
+    evaluation_attachment: object = None
+    evaluation_comment: object = None
+    sketch_comment: object = None
+    application_comment: object = None
 
 
 def build_world() -> World:
     today = timezone.localdate()
     farsta = factories.OrganisationFactory(name="Farsta stadsdelsnämnd", short_name="Farsta")
     social = factories.OrganisationFactory(name="Socialnämnden", kind="specialist_committee")
+    education = factories.OrganisationFactory(
+        name="Utbildningsnämnden", kind="specialist_committee"
+    )
     skarpnack = factories.OrganisationFactory(
         name="Skarpnäcks stadsdelsnämnd", short_name="Skarpnäck"
     )
@@ -196,6 +221,7 @@ def build_world() -> World:
     people = {
         "applicant": factories.person(Role.APPLICANT, organisation=farsta),
         "other_applicant": factories.person(Role.APPLICANT, organisation=social),
+        "benefiting": factories.person(Role.APPLICANT, organisation=education),
         "co_owner": factories.person(Role.APPLICANT, organisation=skarpnack),
         "partner": factories.person(Role.APPLICANT, organisation=laslust),
         "conflicted_member": factories.person(Role.COUNCIL_MEMBER, organisation=skarpnack),
@@ -377,6 +403,18 @@ def _build_cases(people, fund, call, *, owner, co_owner, partner) -> dict:
         "attachment": attachment,
         "draft_application": draft_application,
         "draft_attachment": draft_attachment,
+        "sketch_comment": services.comment_add(
+            actor=people["co_owner"],
+            target=submitted,
+            text="Vi deltar gärna.",
+            organisation=co_owner,
+        ),
+        "application_comment": services.comment_add(
+            actor=people["co_owner"],
+            target=application,
+            text="Budgeten ser bra ut.",
+            organisation=co_owner,
+        ),
     }
 
 
@@ -467,6 +505,7 @@ def _build_review_and_decisions(people, fund, call, meeting, application, call_f
         paragraph="7",
         board_reference=f"KS {today.year}/77",
         outcome="granted",
+        conditions="Projektledaren ska vara utsedd.",
     )
 
     # No summary yet: a fund administrator's send is refused and it stays in preparation.
@@ -482,7 +521,88 @@ def _build_review_and_decisions(people, fund, call, meeting, application, call_f
         "approved_proposal": approved,
         "undecided_item": approved.items.get(application=undecided),
         "decided_item": decided_item,
-        "project": Project.objects.get(board_decision=decision),
+        **_build_project(people, Project.objects.get(board_decision=decision), orgs),
+    }
+
+
+def _build_project(people, project, orgs) -> dict:
+    """The granted project through its life: its condition met and the "applicant" (the
+    owner's staff) named project manager, started, paid, its first progress report due (with an
+    attachment and a comment), a change approved (two versions) and another in draft, its
+    investment phase ended and its evaluation completed, naming the "benefiting" subject's
+    organisation; comments in its thread, on the evaluation and on the submitted sketch and
+    application by the co-owner's and the benefiting organisation's people."""
+    applicant, admin = people["applicant"], people["fund_admin"]
+    year = project.starts_on.year
+    for condition in project.conditions.all():
+        project_services.condition_meet(actor=admin, condition=condition)
+    assignment = project_services.project_assign(
+        actor=applicant,
+        project=project,
+        role="manager",
+        person=applicant,
+        organisation=project.owner,
+    )
+    project_services.project_activate(actor=admin, project=project)
+    project_services.disbursement_record(
+        actor=admin,
+        project=project,
+        year=year,
+        recipient=project.owner,
+        amount=100_000,
+        value_date=timezone.localdate(),
+    )
+    project_services.progress_reports_create_due(project=project, today=dt.date(year, 4, 30))
+    report = project.reports.get()
+    report_attachment = project_services.report_attachment_add(
+        actor=applicant, report=report, title="Bilaga", uploaded=_pdf("bilaga.pdf")
+    )
+    approved = project_services.change_request_create(
+        actor=applicant, project=project, kind="change"
+    )
+    project_services.change_request_update(
+        actor=applicant, change=approved, reason="Ny inriktning.", scope="Även föräldrar."
+    )
+    project_services.change_request_submit(actor=applicant, change=approved)
+    project_services.change_request_approve(actor=admin, change=approved)
+    change = project_services.change_request_create(actor=applicant, project=project, kind="change")
+    project_services.project_phase_end(actor=admin, project=project, today=dt.date(year, 12, 31))
+    evaluation = project_services.evaluation_update(
+        actor=admin,
+        project=project,
+        design="before_after",
+        results="Färre placeringar.",
+        economic_effects=True,
+        savings=[(people["benefiting"].memberships.get().organisation_id, year + 1, 50_000, "")],
+    )
+    evaluation_attachment = project_services.evaluation_attachment_add(
+        actor=admin, evaluation=evaluation, title="Rapport", uploaded=_pdf("rapport.pdf")
+    )
+    project_services.evaluation_complete(actor=admin, evaluation=evaluation)
+    co_owner = people["co_owner"]
+    benefiting = people["benefiting"].memberships.get().organisation
+    say = services.comment_add
+    return {
+        "project": project,
+        "project_assignment": assignment,
+        "project_condition": project.conditions.get(),
+        "project_report": report,
+        "report_attachment": report_attachment,
+        "report_comment": say(
+            actor=applicant, target=report, text="Se bilagan.", organisation=project.owner
+        ),
+        "project_change": change,
+        "project_comment": say(
+            actor=co_owner, target=project, text="Bra.", organisation=orgs["co_owner"]
+        ),
+        "evaluation_attachment": evaluation_attachment,
+        "evaluation_comment": say(
+            actor=people["benefiting"],
+            target=evaluation,
+            text="Stämmer.",
+            organisation=benefiting,
+            about=benefiting,
+        ),
     }
 
 
@@ -506,83 +626,107 @@ def user_url(suffix=""):
     return lambda w: f"/users/{w.target.pk}/{suffix}"
 
 
-# Columns: anonymous, applicant, other_applicant, co_owner, partner, conflicted_member,
+def codes(text: str) -> tuple[int, ...]:
+    """A row's statuses, one per subject in the column order below."""
+    return tuple(int(code) for code in text.split())
+
+
+# Columns: anonymous, applicant, other_applicant, benefiting, co_owner, partner, conflicted_member,
 #          council_member, reviewer, fund_admin, city_director, delegate, board_secretary,
 #          auditor, no_role, deactivated
-ALL_200 = (200,) * 15
-LOGGED_IN_200 = (302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302)
-ADMIN_WRITE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 403, 404, 302)
-ADMIN_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, 403, 404, 302)
+ALL_200 = (200,) * 16
+LOGGED_IN_200 = codes("302 200 200 200 200 200 200 200 200 200 200 200 200 200 200 302")
+ADMIN_WRITE = codes("302 404 404 404 404 404 404 404 404 200 404 404 404 403 404 302")
+ADMIN_POST = codes("302 404 404 404 404 404 404 404 404 302 404 404 404 403 404 302")
 # Funds, the ledger and the register: fund administrators write; the city director, the delegate
 # and auditors read; a list refuses others with 403, an object hides itself with 404.
-FUND_LIST = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
-FUND_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 404, 200, 404, 302)
-FUND_WRITE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 404, 403, 404, 302)
-ONLY_ADMIN = (302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 302)
-ONLY_ADMIN_POST = (302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302)
-DRAFT_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404, 302)
-DRAFT_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 404, 404, 404, 404, 404, 302)
+FUND_LIST = codes("302 403 403 403 403 403 403 403 403 200 200 200 403 200 403 302")
+FUND_READ = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 200 404 302")
+FUND_WRITE = codes("302 404 404 404 404 404 404 404 404 200 403 403 404 403 404 302")
+ONLY_ADMIN = codes("302 403 403 403 403 403 403 403 403 200 403 403 403 403 403 302")
+ONLY_ADMIN_POST = codes("302 403 403 403 403 403 403 403 403 302 403 403 403 403 403 302")
+DRAFT_READ = codes("302 404 404 404 404 404 404 404 404 200 404 404 404 404 404 302")
+DRAFT_POST = codes("302 404 404 404 404 404 404 404 404 302 404 404 404 404 404 302")
 # Sketches and applications (BRIEF "Who sees what"). The owner's applicants write; the co-owner's
 # and the partner's people read, drafts too (the conflicted member reads as the co-owner's staff,
 # not as a council member); fund administrators read everything and write nothing of the case
 # but the council's decisions and revision requests; the city director, the delegate, auditors
 # and council members without a conflict read what has been submitted. Everyone else: 404.
 # Lists: anyone with an organisation or a reading role (the list shows what they may see).
-CASE_LIST = (302, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 403, 302)
-SKETCH_START = (302, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302)
-DRAFT_CASE_READ = (302, 200, 404, 200, 200, 200, 404, 404, 200, 404, 404, 404, 404, 404, 302)
-CASE_READ = (302, 200, 404, 200, 200, 200, 200, 404, 200, 200, 200, 404, 200, 404, 302)
-DRAFT_CASE_WRITE = (302, 200, 404, 403, 403, 403, 404, 404, 403, 404, 404, 404, 404, 404, 302)
-DRAFT_CASE_DONE = (302, 302, 404, 403, 403, 403, 404, 404, 403, 404, 404, 404, 404, 404, 302)
-CASE_WRITE = (302, 200, 404, 403, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404, 302)
-CASE_DONE = (302, 302, 404, 403, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404, 302)
-DRAFT_CASE_MANAGE = (302, 403, 404, 403, 403, 403, 404, 404, 200, 404, 404, 404, 404, 404, 302)
-NOBODY = (302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 302)
+CASE_LIST = codes("302 200 200 200 200 200 200 200 403 200 200 200 403 200 403 302")
+SKETCH_START = codes("302 200 200 200 200 403 403 403 403 403 403 403 403 403 403 302")
+DRAFT_CASE_READ = codes("302 200 404 404 200 200 200 404 404 200 404 404 404 404 404 302")
+CASE_READ = codes("302 200 404 404 200 200 200 200 404 200 200 200 404 200 404 302")
+DRAFT_CASE_WRITE = codes("302 200 404 404 403 403 403 404 404 403 404 404 404 404 404 302")
+DRAFT_CASE_DONE = codes("302 302 404 404 403 403 403 404 404 403 404 404 404 404 404 302")
+CASE_WRITE = codes("302 200 404 404 403 403 403 403 404 403 403 403 404 403 404 302")
+CASE_DONE = codes("302 302 404 404 403 403 403 403 404 403 403 403 404 403 404 302")
+DRAFT_CASE_MANAGE = codes("302 403 404 404 403 403 403 404 404 200 404 404 404 404 404 302")
+NOBODY = codes("302 404 404 404 404 404 404 404 404 404 404 404 404 404 404 302")
 # The submitted application has the "reviewer" assigned as its scientific reviewer, who reads it
 # (and may not change it: 403) as those who read submitted cases do.
-APPLICATION_READ = (302, 200, 404, 200, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404, 302)
-APPLICATION_WRITE = (302, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 404, 302)
-APPLICATION_DONE = (302, 302, 404, 403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 404, 302)
-APPLICATION_MANAGE = (302, 403, 404, 403, 403, 403, 403, 403, 200, 403, 403, 404, 403, 404, 302)
+APPLICATION_READ = codes("302 200 404 404 200 200 200 200 200 200 200 200 404 200 404 302")
+APPLICATION_WRITE = codes("302 200 404 404 403 403 403 403 403 403 403 403 404 403 404 302")
+APPLICATION_DONE = codes("302 302 404 404 403 403 403 403 403 403 403 403 404 403 404 302")
+APPLICATION_MANAGE = codes("302 403 404 404 403 403 403 403 403 200 403 403 404 403 404 302")
 # The council's meetings: recorded by fund administrators; read by those who read every
 # non-draft record: the city director (and delegate) and auditors (BRIEF "Who uses it").
-COUNCIL_READ = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 302)
+COUNCIL_READ = codes("302 403 403 403 403 403 403 403 403 200 200 200 403 200 403 302")
 # The review (BRIEF "Who sees what", "Conflict of interest"): applicants never reach it, not even
 # the owner's; those who read everything and the application's assigned reviewers read it; the
 # conflicted member (not assigned) does not. Fund administrators assign and record the
 # council's recommendation; the others who may read get 403.
-REVIEW_READ = (302, 404, 404, 404, 404, 404, 200, 200, 200, 200, 200, 404, 200, 404, 302)
-REVIEW_MANAGE = (302, 404, 404, 404, 404, 404, 403, 403, 200, 403, 403, 404, 403, 404, 302)
+REVIEW_READ = codes("302 404 404 404 404 404 404 200 200 200 200 200 404 200 404 302")
+REVIEW_MANAGE = codes("302 404 404 404 404 404 404 403 403 200 403 403 404 403 404 302")
 # "My reviews": council members and scientific reviewers.
-REVIEWER_LIST = (302, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 302)
+REVIEWER_LIST = codes("302 403 403 403 403 403 200 200 200 403 403 403 403 403 403 302")
 # An assignment ("task") is its reviewer's, who declares, scores or writes; fund administrators
 # read it. Someone else's assignment: 404. The council member's, and the scientific reviewer's.
-MEMBER_TASK_READ = (302, 404, 404, 404, 404, 404, 200, 404, 200, 404, 404, 404, 404, 404, 302)
-MEMBER_TASK_WRITE = (302, 404, 404, 404, 404, 404, 200, 404, 403, 404, 404, 404, 404, 404, 302)
-REVIEWER_TASK_READ = (302, 404, 404, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404, 302)
-REVIEWER_TASK_WRITE = (302, 404, 404, 404, 404, 404, 404, 200, 403, 404, 404, 404, 404, 404, 302)
+MEMBER_TASK_READ = codes("302 404 404 404 404 404 404 200 404 200 404 404 404 404 404 302")
+MEMBER_TASK_WRITE = codes("302 404 404 404 404 404 404 200 404 403 404 404 404 404 404 302")
+REVIEWER_TASK_READ = codes("302 404 404 404 404 404 404 404 200 200 404 404 404 404 404 302")
+REVIEWER_TASK_WRITE = codes("302 404 404 404 404 404 404 404 200 403 404 404 404 404 404 302")
 # Proposals to the board: read by those who read everything and by the board secretary once the
 # proposal has been sent to the city director; everyone else 403 on the list, 404 on a proposal.
 # Fund administrators prepare and send it, the city director and the delegate change amounts,
 # approve or send it back, the board secretary records the board's decisions.
-PROPOSAL_LIST = (302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 302)
-PROPOSAL_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 200, 200, 404, 302)
-PREPARING_READ = (302, 404, 404, 404, 404, 404, 404, 404, 200, 200, 200, 404, 200, 404, 302)
-PROPOSAL_MANAGE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 403, 403, 404, 302)
-PROPOSAL_MANAGE_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 403, 403, 403, 403, 404, 302)
+PROPOSAL_LIST = codes("302 403 403 403 403 403 403 403 403 200 200 200 200 200 403 302")
+PROPOSAL_READ = codes("302 404 404 404 404 404 404 404 404 200 200 200 200 200 404 302")
+PREPARING_READ = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 200 404 302")
+PROPOSAL_MANAGE = codes("302 404 404 404 404 404 404 404 404 200 403 403 403 403 404 302")
+PROPOSAL_MANAGE_POST = codes("302 404 404 404 404 404 404 404 404 302 403 403 403 403 404 302")
 # The proposal still being prepared: hidden from the board secretary.
-PREPARING_MANAGE = (302, 404, 404, 404, 404, 404, 404, 404, 200, 403, 403, 404, 403, 404, 302)
-PREPARING_POST = (302, 404, 404, 404, 404, 404, 404, 404, 302, 403, 403, 404, 403, 404, 302)
-PROPOSAL_DIRECTOR = (302, 404, 404, 404, 404, 404, 404, 404, 403, 200, 200, 403, 403, 404, 302)
-PROPOSAL_DIRECTOR_POST = (302, 404, 404, 404, 404, 404, 404, 404, 403, 302, 302, 403, 403, 404, 302)
-PROPOSAL_SECRETARY = (302, 404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 403, 404, 302)
+PREPARING_MANAGE = codes("302 404 404 404 404 404 404 404 404 200 403 403 404 403 404 302")
+PREPARING_POST = codes("302 404 404 404 404 404 404 404 404 302 403 403 404 403 404 302")
+PROPOSAL_DIRECTOR = codes("302 404 404 404 404 404 404 404 404 403 200 200 403 403 404 302")
+PROPOSAL_DIRECTOR_POST = codes("302 404 404 404 404 404 404 404 404 403 302 302 403 403 404 302")
+PROPOSAL_SECRETARY = codes("302 404 404 404 404 404 404 404 404 403 403 403 200 403 404 302")
 # A POST-only URL asked with GET: nothing is done (405).
-POST_ONLY = (302, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 302)
-# Projects: those who read everything, and the people of the project's organisations (owner,
-# co-owner, partner; the conflicted member works for the co-owner). The list: anyone who reads
-# everything or belongs to an organisation (it shows their own projects).
-PROJECT_LIST = (302, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 403, 302)
-PROJECT_READ = (302, 200, 404, 200, 200, 200, 200, 404, 200, 200, 200, 200, 200, 404, 302)
+POST_ONLY = codes("302 405 405 405 405 405 405 405 405 405 405 405 405 405 405 302")
+# Projects: those who see the granted application (its organisations, those who read
+# everything, council members not in conflict, the board secretary) read all of it; the
+# "benefiting" subject's organisation, named in the evaluation, reads the summary and the
+# evaluation (404 on the other pages). The list: anyone who reads everything or belongs to an
+# organisation (it shows their own projects). The "applicant" is the owner's staff and the
+# project manager: he names people, writes the progress reports and the change requests. Fund
+# administrators manage (conditions, states, money, changes, evaluation); they and the city
+# director (and delegate) review progress reports. A refused action a page explains is 200.
+# The owner is named in its own benefits plan, so its staff comment on the evaluation's rows
+# about the owner as the benefiting organisation does on its own.
+PROJECT_LIST = codes("302 200 200 200 200 200 200 200 403 200 200 200 200 200 403 302")
+PROJECT_READ = codes("302 200 404 200 200 200 200 200 404 200 200 200 200 200 404 302")
+PROJECT_FULL = codes("302 200 404 404 200 200 200 200 404 200 200 200 200 200 404 302")
+PROJECT_FULL_REDIRECT = codes("302 302 404 404 302 302 302 302 404 302 302 302 302 302 404 302")
+PROJECT_READ_REDIRECT = codes("302 302 404 302 302 302 302 302 404 302 302 302 302 302 404 302")
+PROJECT_MANAGE = codes("302 403 404 404 403 403 403 403 404 200 403 403 403 403 404 302")
+PROJECT_MANAGE_REDIRECT = codes("302 403 404 404 403 403 403 403 404 302 403 403 403 403 404 302")
+PROJECT_LEAD = codes("302 200 404 404 403 403 403 403 404 403 403 403 403 403 404 302")
+PROJECT_LEAD_DONE = codes("302 302 404 404 403 403 403 403 404 403 403 403 403 403 404 302")
+PROJECT_ASSIGN = codes("302 200 404 404 403 403 403 403 404 200 403 403 403 403 404 302")
+REPORT_REVIEW = codes("302 403 404 404 403 403 403 403 404 200 200 200 403 403 404 302")
+REPORT_COMMENT = codes("302 200 404 404 403 403 403 403 404 200 200 200 403 403 404 302")
+PROJECT_COMMENT = codes("302 200 404 404 200 200 200 403 404 200 403 403 403 403 404 302")
+EVALUATION_COMMENT = codes("302 200 404 200 403 403 403 403 404 200 403 403 403 403 404 302")
 
 
 def sketch_url(attribute: str, suffix: str = ""):
@@ -677,7 +821,18 @@ def state() -> tuple:
         ),
         list(ProposalItem.objects.order_by("pk").values_list("pk", "amount")),
         BoardDecision.objects.count(),
-        Project.objects.count(),
+        list(Project.objects.order_by("pk").values_list("pk", "state", "current_version")),
+        list(
+            ProjectAssignment.objects.order_by("pk").values_list(
+                "pk", "valid_until", "withdrawn_at"
+            )
+        ),
+        list(Condition.objects.order_by("pk").values_list("pk", "met_on")),
+        list(ProgressReport.objects.order_by("pk").values_list("pk", "state", "narrative")),
+        list(ReportAttachment.objects.order_by("pk").values_list("pk", "removed_at")),
+        list(ChangeRequest.objects.order_by("pk").values_list("pk", "state", "reason")),
+        list(Evaluation.objects.order_by("pk").values_list("pk", "state", "results")),
+        list(Comment.objects.order_by("pk").values_list("pk", "withdrawn_at")),
     )
 
 
@@ -721,3 +876,15 @@ def url_names(patterns, namespace=""):
             yield from url_names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}"
+
+
+# The threads of sketches and applications: those who read the case may open it (the GET is
+# refused: POST only); the case's organisations and fund administrators write (an empty comment
+# comes back); whoever reads the case may ask to withdraw (only the author's request acts, the
+# others are told so on the case page they are sent back to).
+SKETCH_COMMENT = codes("302 200 404 404 200 200 200 403 404 200 403 403 404 403 404 302")
+SKETCH_COMMENT_WITHDRAW = codes("302 302 404 404 302 302 302 302 404 302 302 302 404 302 404 302")
+APPLICATION_COMMENT = codes("302 200 404 404 200 200 200 403 403 200 403 403 404 403 404 302")
+APPLICATION_COMMENT_WITHDRAW = codes(
+    "302 302 404 404 302 302 302 302 302 302 302 302 404 302 404 302"
+)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,11 @@ from applications.states import (
     awaits_council,
     can_be_taken_up,
 )
+from core import links
+from core.cases import comment_organisation
 from core.events import activity_log
 from core.money import format_kr
+from core.selectors import thread
 
 # Everything but the telephone must be filled in before a sketch is submitted.
 SKETCH_REQUIRED = tuple(name for name in SKETCH_FIELDS if name != "contact_phone")
@@ -107,6 +111,19 @@ def problems_on_submit(application: Application) -> list[str]:
     return problems
 
 
+def case_thread(user, case, namespace: str) -> dict:
+    """The comment thread of a sketch or an application (``namespace``: its URLs')."""
+    may, _organisation = comment_organisation(user, case)
+    return thread(
+        case,
+        url=reverse(f"{namespace}:comment", args=[case.pk]),
+        withdraw=lambda comment: reverse(
+            f"{namespace}:comment_withdraw", args=[case.pk, comment.pk]
+        ),
+        can_comment=may,
+    )
+
+
 def sketch_page(user, sketch: IdeaSketch) -> dict:
     """The sketch page: the council's decisions, the application and later sketches the
     reader may see, the log, and what the reader may do."""
@@ -135,6 +152,7 @@ def sketch_page(user, sketch: IdeaSketch) -> dict:
         "can_decide": access.can_manage_cases(user) and awaits_council(sketch),
         "show_members": access.can_see_council_members(user),
         "today": timezone.localdate(),
+        "thread": case_thread(user, sketch, "sketches"),
     }
 
 
@@ -229,4 +247,11 @@ def application_page(user, application: Application) -> dict:
         "can_withdraw": can_edit and APPLICATION.allows(application, ApplicationState.WITHDRAWN),
         "can_request_revision": access.can_manage_cases(user)
         and APPLICATION.allows(application, ApplicationState.REVISION_REQUESTED),
+        "thread": case_thread(user, application, "applications"),
+        # Later stages of the case (its project), as the apps above this one registered them.
+        "later_stages": [
+            link
+            for link in links.stages_of(application.registration_id)
+            if link.stage not in ("sketch", "application")
+        ],
     }

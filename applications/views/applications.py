@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,11 +36,15 @@ from applications.selectors.cases import (
 from applications.selectors.reviews import statements_to_share
 from applications.states import APPLICATION, application_submit_refusal
 from applications.versions import APPLICATION_FIELDS, ROW_TABLES
+from core.cases import comment_organisation
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import (
     add_domain_error,
+    comment_page,
+    comment_withdraw_page,
     file_download,
+    form_error_list,
     idempotent,
     paginate,
     submit_flags,
@@ -47,6 +52,7 @@ from core.http import (
 )
 from core.ids import parse_id
 from core.middleware import keeps_form
+from core.models import Comment
 
 PAGE_SIZE = 50
 
@@ -155,50 +161,13 @@ def application_edit(request, pk: int):
                 (name, str(title), formsets[name]) for name, (_f, title) in ROW_FORMS.items()
             ],
             "window": application.reclaim_window_estimate(),
-            "error_list": _error_list(form, formsets) if request.method == "POST" else [],
+            "error_list": form_error_list(
+                form, [(name, ROW_FORMS[name][1], formset) for name, formset in formsets.items()]
+            )
+            if request.method == "POST"
+            else [],
         },
     )
-
-
-def _error_list(form, formsets) -> list[tuple[str, str]]:
-    """Every error on the page as (field id, text), for the summary at the top."""
-    errors = [("", str(error)) for error in form.non_field_errors()]
-    errors += [
-        (form[name].id_for_label, f"{form[name].label}: {error}")
-        for name, field_errors in form.errors.items()
-        if name != "__all__"
-        for error in field_errors
-    ]
-    for name, formset in formsets.items():
-        title = ROW_FORMS[name][1]
-        if formset.is_bound and not formset.management_form.is_valid():
-            # Not a typing mistake: the page came back without the table's bookkeeping fields.
-            errors.append(
-                (
-                    f"{name}-table",
-                    _(
-                        "%(table)s: the table could not be read, because the page was sent "
-                        "incomplete. Nothing has been saved. Reload the page and enter the "
-                        "table's rows again."
-                    )
-                    % {"table": title},
-                )
-            )
-        else:
-            errors += [("", f"{title}: {error}") for error in formset.non_form_errors()]
-        for number, row in enumerate(formset.forms, start=1):
-            for field_name, field_errors in row.errors.items():
-                bound = row[field_name] if field_name in row.fields else None
-                for error in field_errors:
-                    label = bound.label if bound is not None else ""
-                    errors.append(
-                        (
-                            bound.id_for_label if bound is not None else "",
-                            _("%(table)s, row %(row)s, %(field)s: %(error)s")
-                            % {"table": title, "row": number, "field": label, "error": error},
-                        )
-                    )
-    return errors
 
 
 @idempotent
@@ -367,4 +336,31 @@ def application_withdraw(request, pk: int):
             "back_href": reverse("applications:detail", args=[application.pk]),
             "back_label": application.title,
         },
+    )
+
+
+@require_POST
+@idempotent
+def application_comment(request, pk: int):
+    case = access.get_application_for(request.user, pk)
+    may, organisation = comment_organisation(request.user, case)
+    if not may:
+        raise PermissionDenied
+    return comment_page(
+        request,
+        target=case,
+        organisation=organisation,
+        back_href=reverse("applications:detail", args=[case.pk]),
+        back_label=case.title,
+    )
+
+
+@require_POST
+def application_comment_withdraw(request, pk: int, comment_pk: int):
+    case = access.get_application_for(request.user, pk)
+    comment = Comment.objects.on(case).filter(pk=comment_pk).first()
+    if comment is None:
+        raise Http404
+    return comment_withdraw_page(
+        request, comment=comment, back_href=reverse("applications:detail", args=[case.pk])
     )

@@ -17,11 +17,20 @@ from applications.models import SKETCH_FIELDS, Call, IdeaSketch, SketchState
 from applications.selectors.cases import missing_on_submit, sketch_page
 from applications.states import SKETCH, sketch_submit_refusal
 from core import access as core_access
+from core.cases import comment_organisation
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
-from core.http import add_domain_error, idempotent, paginate, submit_flags
+from core.http import (
+    add_domain_error,
+    comment_page,
+    comment_withdraw_page,
+    idempotent,
+    paginate,
+    submit_flags,
+)
 from core.ids import id_or_404
 from core.middleware import keeps_form
+from core.models import Comment
 
 PAGE_SIZE = 50
 
@@ -234,3 +243,30 @@ def sketch_apply(request, pk: int):
         request, _("The application has been started from the idea sketch. Complete it below.")
     )
     return redirect("applications:edit", pk=application.pk)
+
+
+@require_POST
+@idempotent
+def sketch_comment(request, pk: int):
+    case = access.get_sketch_for(request.user, pk)
+    may, organisation = comment_organisation(request.user, case)
+    if not may:
+        raise PermissionDenied
+    return comment_page(
+        request,
+        target=case,
+        organisation=organisation,
+        back_href=reverse("sketches:detail", args=[case.pk]),
+        back_label=case.title,
+    )
+
+
+@require_POST
+def sketch_comment_withdraw(request, pk: int, comment_pk: int):
+    case = access.get_sketch_for(request.user, pk)
+    comment = Comment.objects.on(case).filter(pk=comment_pk).first()
+    if comment is None:
+        raise Http404
+    return comment_withdraw_page(
+        request, comment=comment, back_href=reverse("sketches:detail", args=[case.pk])
+    )

@@ -284,6 +284,30 @@ class ReasonForm(CrispyMixin, IdempotentMixin, forms.Form):
             field.error_messages["required"] = message
 
 
+class CommentForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """A comment in a case's thread; ``about``: the organisations whose rows the writer may
+    comment on (a benefiting organisation on the savings attributed to it)."""
+
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the comment.")},
+    )
+    about = forms.TypedChoiceField(
+        label=_("About the rows of"), coerce=int, required=False, choices=[]
+    )
+
+    def __init__(self, *args, about=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if about:
+            self.fields["about"].choices = [(org.pk, org.name) for org in about]
+            self.fields["about"].required = True
+        else:
+            del self.fields["about"]
+        self.relayout()
+
+
 class DocumentForm(CrispyMixin, IdempotentMixin, forms.Form):
     """A file with a title: a call's guidance document, an application's attachment."""
 

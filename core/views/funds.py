@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access, services
+from core import access, links, services
 from core.errors import DomainError
 from core.forms import bound_or_restored
 from core.forms.funds import (
@@ -212,4 +212,9 @@ def register(request):
     if criteria.get("year"):
         numbers = numbers.filter(year=criteria["year"])
     page, query = paginate(request, numbers.search(criteria.get("q", "")), PAGE_SIZE)
+    # Each number links to its case's pages (sketch, application, project), as the apps
+    # registered them: one query per stage for the whole page.
+    stages = links.links_for(number.pk for number in page.object_list)
+    for number in page.object_list:
+        number.stages = stages.get(number.pk, [])
     return render(request, "core/register.html", {"filters": filters, "page": page, "query": query})

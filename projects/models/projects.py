@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from applications.models import Application, BoardDecision, ParticipantRole
@@ -27,13 +28,13 @@ from core.money import MoneyField
 
 class ProjectState(models.TextChoices):
     STARTING = "starting", _("Starting")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("project", "Active")
     PAUSED = "paused", _("Paused")
     PHASE_ENDED = "phase_ended", _("Investment phase ended")
     EVALUATED = "evaluated", _("Evaluated")
     IN_RECLAIM = "in_reclaim", _("In reclaim")
     CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("project", "Cancelled")
 
 
 class AssignmentRole(models.TextChoices):

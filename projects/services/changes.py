@@ -14,7 +14,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from applications.models import CostType
 from core.errors import DomainError
@@ -35,45 +34,12 @@ from projects.models import (
     ProjectVersion,
     VersionSource,
 )
-from projects.money import ledger_figures
-from projects.plans import allowed_recipients, budget_refusal
+from projects.rules import change_refusal, change_start_refusal
 from projects.services.locks import change_lock, project_lock
-from projects.states import CHANGE, OPEN_CHANGES, PROJECT
+from projects.states import CHANGE, PROJECT
 
 C = ChangeState
 MAX_TEXT = 20000
-
-
-def change_start_refusal(project: Project, kind: str) -> DomainError | None:
-    """Why a change request (or, after a reduced grant, the revision) cannot be started."""
-    open_change = project.changes.filter(state__in=OPEN_CHANGES).first()
-    if open_change is not None:
-        return DomainError(
-            _("A %(kind)s is already open (started %(date)s); finish or withdraw it first.")
-            % {
-                "kind": open_change.get_kind_display().lower(),
-                "date": timezone.localdate(open_change.created_at).isoformat(),
-            },
-            code="open_change",
-        )
-    if kind == ChangeKind.REVISION:
-        if not project.revision_required:
-            return DomainError(
-                _("The project's budget needs no revision after the grant."), code="no_revision"
-            )
-        return None
-    if project.revision_required:
-        return DomainError(
-            _("First the owner's revised budget after the reduced grant must be accepted."),
-            code="revision_required",
-        )
-    if not PROJECT.is_editable(project):
-        return DomainError(
-            _("The project is %(state)s; its plans can no longer be changed.")
-            % {"state": project.get_state_display().lower()},
-            code="not_editable",
-        )
-    return None
 
 
 @transaction.atomic
@@ -128,12 +94,17 @@ def change_request_update(
     change = change_lock(change)
     CHANGE.check_editable(change)
     for _year, _recipient, cost_type, amount in budget or []:
-        if cost_type not in CostType.values or not isinstance(amount, int) or amount < 0:
+        if (
+            cost_type not in CostType.values
+            or not isinstance(amount, int)
+            or isinstance(amount, bool)
+            or amount < 0
+        ):
             raise DomainError(
                 _("Each budget line needs a use and an amount of 0 kr or more."), field="budget"
             )
     for _organisation, _year, amount, _text in savings or []:
-        if not isinstance(amount, int) or amount < 0:
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise DomainError(_("Each expected reduction is 0 kr or more."), field="savings")
     change.reason = (reason or "").strip()[:MAX_TEXT]
     change.ends_on = ends_on
@@ -165,66 +136,6 @@ def change_request_update(
     return change
 
 
-def _proposed_years(project: Project, change: ChangeRequest) -> range:
-    start = project.starts_on
-    end = change.ends_on or project.ends_on
-    if start is None or end is None:
-        return range(0)
-    return range(start.year, end.year + 1)
-
-
-def change_refusal(change: ChangeRequest) -> DomainError | None:
-    """Why the change cannot be submitted or approved as it stands, or None: the reason, the
-    new end, the proposed budget against the grant and what has been paid (``budget_refusal``),
-    and a benefits plan of city organisations. ``change.project`` is loaded."""
-    project = change.project
-    if not change.reason.strip():
-        return DomainError(_("Say what changes and why."), field="reason")
-    if change.ends_on is not None:
-        if project.starts_on and change.ends_on < project.starts_on:
-            return DomainError(
-                _("The investment phase cannot end before it starts (%(date)s).")
-                % {"date": project.starts_on.isoformat()},
-                field="ends_on",
-            )
-        longest = project.registration.fund.max_project_years
-        if project.starts_on and change.ends_on.year - project.starts_on.year + 1 > longest:
-            return DomainError(
-                ngettext(
-                    "The investment phase may span at most %(years)s calendar year.",
-                    "The investment phase may span at most %(years)s calendar years.",
-                    longest,
-                )
-                % {"years": longest},
-                field="ends_on",
-            )
-    figures = ledger_figures(project)
-    refusal = budget_refusal(
-        lines=[(r.year, r.recipient_id, r.cost_type, r.amount) for r in change.budget.all()],
-        committed=figures.committed,
-        paid={key: figures.paid(key) for key in figures.disbursed if figures.paid(key) > 0},
-        allowed=allowed_recipients(project),
-        years=_proposed_years(project, change),
-        exact=change.kind == ChangeKind.REVISION,
-    )
-    if refusal is not None:
-        return refusal
-    if change.kind == ChangeKind.REVISION:
-        rows = list(change.savings.select_related("organisation"))
-        if any(not row.organisation.can_own_cases for row in rows):
-            return DomainError(
-                _("Cost reductions arise in the city's organisations, not in non-profit partners."),
-                field="savings",
-            )
-        keys = [(row.organisation_id, row.year) for row in rows]
-        if len(keys) != len(set(keys)):
-            return DomainError(
-                _("The benefits plan names an organisation twice for the same year."),
-                field="savings",
-            )
-    return None
-
-
 def _project_of(change: ChangeRequest) -> Project:
     change.project = Project.objects.select_related("registration__fund", "current_version").get(
         pk=change.project_id
@@ -237,6 +148,7 @@ def change_request_submit(*, actor, change: ChangeRequest) -> ChangeRequest:
     change = change_lock(change)
     project = _project_of(change)
     from_state = CHANGE.check(change, C.SUBMITTED)
+    PROJECT.check_editable(project)  # not once the project has ended or been cancelled
     refusal = change_refusal(change)
     if refusal is not None:
         raise refusal
@@ -259,7 +171,7 @@ def change_request_submit(*, actor, change: ChangeRequest) -> ChangeRequest:
         url=notices.change_url(change),
         people=list(fund_administrators()),
         comment=change.reason,
-        kind=change.get_kind_display().lower(),
+        change=change.get_kind_display().lower(),
         title=project.title,
     )
     return change
@@ -290,7 +202,7 @@ def _decided(actor, change: ChangeRequest, project: Project, decision: str, reas
         url=notices.change_url(change),
         people=[*notices.project_side(project), change.submitted_by],
         comment=reason,
-        kind=change.get_kind_display().lower(),
+        change=change.get_kind_display().lower(),
         decision=decision,
     )
 
@@ -306,6 +218,7 @@ def change_request_approve(*, actor, change: ChangeRequest, reason: str = "") ->
     change = change_lock(change)
     change.project = project
     from_state = CHANGE.check(change, C.APPROVED)
+    PROJECT.check_editable(project)
     if project.current_version_id != change.base_id:
         raise DomainError(
             _(

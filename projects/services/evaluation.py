@@ -25,24 +25,12 @@ from projects.models import (
     Project,
     ProjectState,
 )
+from projects.rules import completion_problems, evaluation_start_refusal
 from projects.services.locks import evaluation_lock, project_lock
 from projects.states import EVALUATION, PROJECT
 
 E = EvaluationState
 FIELDS = ("design", "design_text", "results", "observed_effects", "counterfactual")
-
-
-def evaluation_start_refusal(project: Project) -> DomainError | None:
-    if project.state == ProjectState.PHASE_ENDED:
-        return None
-    return DomainError(
-        _(
-            "The evaluation is recorded when the investment phase has ended; the project is "
-            "%(state)s."
-        )
-        % {"state": project.get_state_display().lower()},
-        code="state",
-    )
 
 
 def _rows_refusal(project: Project, rows) -> DomainError | None:
@@ -68,7 +56,7 @@ def _rows_refusal(project: Project, rows) -> DomainError | None:
                 % {"year": year, "first": first},
                 field="savings",
             )
-        if not isinstance(amount, int) or amount < 0:
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             return DomainError(
                 _("A measured reduction is whole kronor, 0 or more."), field="savings"
             )
@@ -127,29 +115,6 @@ def evaluation_update(
         )
     event_record(actor=actor, action="evaluation.updated", target=project)
     return evaluation
-
-
-def completion_problems(evaluation: Evaluation) -> list[str]:
-    """What the evaluation lacks before it can be completed (the service refuses with these;
-    the page lists them)."""
-    problems = []
-    if not evaluation.design:
-        problems.append(_("Choose the evaluation design."))
-    if not evaluation.results.strip():
-        problems.append(_("Describe the results."))
-    if evaluation.economic_effects is None:
-        problems.append(_("Say whether the project gave economic effects."))
-    amounts = [row.amount for row in evaluation.savings.all()]
-    if evaluation.economic_effects and not any(amounts):
-        problems.append(_("Give the measured cost reduction per benefiting organisation and year."))
-    if evaluation.economic_effects is False and any(amounts):
-        problems.append(
-            _(
-                "The evaluation says the project gave no economic effects, yet records cost "
-                "reductions; remove them or change the answer."
-            )
-        )
-    return problems
 
 
 @transaction.atomic

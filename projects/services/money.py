@@ -18,9 +18,8 @@ from core.money import format_kr
 from core.services.ledger import fund_lock, ledger_entry_record
 from projects.models import Project, ProjectState
 from projects.money import budget_of, ledger_figures
+from projects.rules import disbursement_refusal, release_refusal
 from projects.services.locks import project_lock
-from projects.services.projects import start_refusal
-from projects.states import DISBURSING, RELEASING
 
 S = ProjectState
 
@@ -61,25 +60,6 @@ def _check_left_of_grant(amount: int, figures) -> None:
             field="amount",
             code="exceeds_grant",
         )
-
-
-def disbursement_refusal(project: Project) -> DomainError | None:
-    """Why no disbursement can be made to the project in its state, or None."""
-    if project.state in DISBURSING:
-        return None
-    if project.state == S.STARTING:
-        return start_refusal(project) or DomainError(
-            _("Start the project before the first payment."), code="not_started"
-        )
-    if project.state == S.PAUSED:
-        return DomainError(
-            _("The project is paused: nothing is paid until it is resumed."), code="paused"
-        )
-    return DomainError(
-        _("The project is %(state)s: no more disbursements are made.")
-        % {"state": project.get_state_display().lower()},
-        code="state",
-    )
 
 
 @transaction.atomic
@@ -217,19 +197,6 @@ def refund_record(
         data={"amount": format_kr(amount), "organisation": recipient.name, "year": year},
     )
     return entry
-
-
-def release_refusal(project: Project) -> DomainError | None:
-    if project.state in RELEASING:
-        return None
-    return DomainError(
-        _(
-            "A release is recorded when the investment phase has ended or the project is "
-            "cancelled; the project is %(state)s."
-        )
-        % {"state": project.get_state_display().lower()},
-        code="state",
-    )
 
 
 @transaction.atomic

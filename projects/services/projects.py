@@ -26,6 +26,7 @@ from projects.models import (
     VersionSource,
 )
 from projects.plans import budget_from_grant, condition_texts
+from projects.rules import start_refusal
 from projects.services.locks import project_lock
 from projects.states import PROJECT
 
@@ -175,31 +176,6 @@ def condition_meet(
         data={"condition": condition.text[:200]},
     )
     return condition
-
-
-def start_refusal(project: Project) -> DomainError | None:
-    """Why the project cannot start (and so be paid) yet, or None: the board's conditions not
-    met, or the revised budget after a reduced grant not yet accepted."""
-    if project.state != S.STARTING:
-        return PROJECT.refusal_of(project, S.ACTIVE) or DomainError(
-            _("The project has already started."), code="started"
-        )
-    if project.revision_required:
-        return DomainError(
-            _(
-                "The board granted a reduced amount: the owner's revised budget and benefits "
-                "plan must be accepted before the project starts and is paid."
-            ),
-            code="revision_required",
-        )
-    unmet = [c.text for c in project.conditions.all() if c.met_on is None]
-    if unmet:
-        return DomainError(
-            _("The board's conditions must be met before the first payment: %(conditions)s")
-            % {"conditions": "; ".join(unmet)},
-            code="conditions_unmet",
-        )
-    return None
 
 
 # --- States -------------------------------------------------------------------------------

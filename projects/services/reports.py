@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.events import event_record
 from core.files import store_upload
-from core.models import Organisation
 from core.notices import notify
 from core.selectors import city_director_and_delegates, fund_administrators
 from projects import notices
@@ -29,21 +28,13 @@ from projects.models import (
     ReportSpend,
     ReportState,
 )
-from projects.money import budget_of
 from projects.plans import period_ends
+from projects.rules import report_recipients, submit_problems
 from projects.services.locks import report_lock
 from projects.states import REPORT, REPORTING
 
 R = ReportState
 MAX_VALUE = Decimal("999999999999.99")
-
-
-def report_recipients(report: ProgressReport) -> list[Organisation]:
-    """The organisations whose spend the report gives: the recipients in the current budget
-    for the report's year."""
-    budget = budget_of(report.project.current_version)
-    ids = {recipient for (year, recipient) in budget if year == report.year}
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
 def progress_reports_create_due(
@@ -106,7 +97,9 @@ def progress_report_update(
                 % {"year": report.year},
                 field="spend",
             )
-        if amount is not None and (not isinstance(amount, int) or amount < 0):
+        if amount is not None and (
+            not isinstance(amount, int) or isinstance(amount, bool) or amount < 0
+        ):
             raise DomainError(_("Spend must be whole kronor, 0 or more."), field="spend")
     indicators = {i.pk for i in report.project.indicators.all()}
     values = values or {}
@@ -140,22 +133,6 @@ def progress_report_update(
         data={"period": report.period_end.isoformat()},
     )
     return report
-
-
-def submit_problems(report: ProgressReport) -> list[str]:
-    """What the report still lacks before it can be submitted (the submit service refuses with
-    these; the report's page lists them)."""
-    problems = []
-    if not report.narrative.strip():
-        problems.append(_("Describe what has been done in the period."))
-    given = set(report.spend.values_list("recipient_id", flat=True))
-    missing = [org.name for org in report_recipients(report) if org.pk not in given]
-    if missing:
-        problems.append(
-            _("Give the spend so far in %(year)s (0 if none) for: %(names)s.")
-            % {"year": report.year, "names": ", ".join(missing)}
-        )
-    return problems
 
 
 @transaction.atomic
@@ -316,7 +293,8 @@ def progress_reminders_send(*, today: dt.date | None = None) -> int:
     sent = 0
     reports = (
         ProgressReport.objects.open()
-        .filter(due_on__lte=horizon)
+        # A cancelled or closed project owes no more reports: nobody is reminded.
+        .filter(due_on__lte=horizon, project__state__in=REPORTING)
         .select_related("project__registration")
         .order_by("due_on", "pk")
     )

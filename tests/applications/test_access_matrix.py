@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.matrix import (
+    APPLICATION_COMMENT,
+    APPLICATION_COMMENT_WITHDRAW,
     APPLICATION_DONE,
     APPLICATION_MANAGE,
     APPLICATION_READ,
@@ -44,6 +46,8 @@ from tests.matrix import (
     REVIEWER_LIST,
     REVIEWER_TASK_READ,
     REVIEWER_TASK_WRITE,
+    SKETCH_COMMENT,
+    SKETCH_COMMENT_WITHDRAW,
     SKETCH_START,
     Row,
     application_url,
@@ -94,7 +98,7 @@ ROWS = [
         "sketches:create",
         "GET",
         lambda w: f"/sketches/new/?call={w.draft_call.pk}",
-        (302, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302),
+        (302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302),
         html=False,
     ),
     Row("sketches:detail", "GET", sketch_url("draft_sketch"), DRAFT_CASE_READ),
@@ -122,6 +126,13 @@ ROWS = [
     Row("sketches:apply", "POST", sketch_url("applicable_sketch", "apply/"), CASE_DONE),
     # Not applicable: the owner is sent back with a message.
     Row("sketches:apply", "POST", sketch_url("draft_sketch", "apply/"), DRAFT_CASE_DONE),
+    Row("sketches:comment", "POST", sketch_url("sketch", "comments/"), SKETCH_COMMENT),
+    Row(
+        "sketches:comment_withdraw",
+        "POST",
+        lambda w: f"/sketches/{w.sketch.pk}/comments/{w.sketch_comment.pk}/withdraw/",
+        SKETCH_COMMENT_WITHDRAW,
+    ),
     # --- the council
     Row("council:meetings", "GET", lambda w: "/council/meetings/", COUNCIL_READ),
     Row("council:meeting_create", "GET", lambda w: "/council/meetings/new/", ONLY_ADMIN),
@@ -202,7 +213,7 @@ ROWS = [
         "applications:compare",
         "GET",
         application_url("draft_application", "compare/"),
-        (302, 302, 404, 302, 302, 302, 404, 404, 302, 404, 404, 404, 404, 404, 302),
+        (302, 302, 404, 404, 302, 302, 302, 404, 404, 302, 404, 404, 404, 404, 404, 302),
         html=False,
     ),
     Row(
@@ -295,6 +306,18 @@ ROWS = [
         application_url("application", "withdraw/"),
         APPLICATION_WRITE,
     ),
+    Row(
+        "applications:comment",
+        "POST",
+        application_url("application", "comments/"),
+        APPLICATION_COMMENT,
+    ),
+    Row(
+        "applications:comment_withdraw",
+        "POST",
+        lambda w: f"/applications/{w.application.pk}/comments/{w.application_comment.pk}/withdraw/",
+        APPLICATION_COMMENT_WITHDRAW,
+    ),
     # --- the review
     Row("applications:review", "GET", application_url("application", "review/"), REVIEW_READ),
     Row(
@@ -383,7 +406,7 @@ ROWS = [
         "proposals:create",
         "POST",
         lambda w: "/proposals/new/",
-        (302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302),
+        (302, 403, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403, 403, 302),
         data=lambda w: {"call": w.call.pk},
     ),
     Row("proposals:detail", "GET", proposal_url("proposal"), PROPOSAL_READ),
@@ -420,7 +443,7 @@ ROWS = [
         "proposals:decide",
         "GET",
         item_url("decided_item"),
-        (302, 404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 302, 403, 404, 302),
+        (302, 404, 404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 302, 403, 404, 302),
         html=False,
     ),
 ]

@@ -48,7 +48,6 @@ from core.services.registration import registration_number_allocate
 from projects.models import Project
 from tests import factories
 from tests.applications.conftest import ALL_MET, assign, declare, inject, recommend, score
-from tests.conftest import queries
 
 pytestmark = pytest.mark.django_db
 
@@ -61,39 +60,6 @@ _numbers = itertools.count(1)
 
 
 # --- Checking several pages over one growth ----------------------------------------------------
-
-
-@pytest.fixture
-def same_at_n_and_10n(django_assert_num_queries):
-    """``assert_same_at_n_and_10n`` for several pages over one growth of rows: each page is
-    counted at N, the rows grow to 10N (``then`` more rows: 9N unless told), and each page must
-    cost what it did. Every page that differs is named. ``pages``: ``(name, client, url)``, the
-    url a callable when it changes with the growth."""
-
-    def check(pages, grow, n=2, then=None):
-        def url_of(url):
-            return url() if callable(url) else url
-
-        with notices.muted():
-            grow(n)
-        at_n = [queries(client, url_of(url)) for _name, client, url in pages]
-        with notices.muted():
-            grow(9 * n if then is None else then)
-        differing = []
-        for (name, client, url), count in zip(pages, at_n, strict=True):
-            try:
-                with django_assert_num_queries(count):
-                    assert client.get(url_of(url)).status_code == 200
-            except pytest.fail.Exception as error:
-                differing.append(f"--- {name}: {error}")
-            import os
-
-            if os.environ.get("SHOWCOUNTS"):
-                print("COUNT", name, count)
-        if differing:
-            pytest.fail("\n".join(differing), pytrace=False)
-
-    return check
 
 
 def _client(user) -> Client:

@@ -18,23 +18,26 @@ from core.models import OutboundEmail, Role
 from projects import services
 from projects.models import Project
 from tests import factories
-from tests.applications.conftest import (  # noqa: F401 - fixtures used through these
+from tests.applications import conftest as cases
+from tests.applications.conftest import (
     COMPLETE_FIELDS,
-    applicable_sketch,
-    application,
     assign,
-    co_owner_org,
     complete_rows,
-    council,
     declare,
     inject,
-    meeting,
-    nonprofit,
-    open_call,
     recommend,
     score,
-    sketch,
 )
+
+# The fixtures of sketches and applications this app's fixtures build on.
+open_call = cases.open_call
+co_owner_org = cases.co_owner_org
+nonprofit = cases.nonprofit
+council = cases.council
+sketch = cases.sketch
+meeting = cases.meeting
+applicable_sketch = cases.applicable_sketch
+application = cases.application
 
 YEAR = timezone.localdate().year
 NEXT = YEAR + 1
@@ -250,3 +253,37 @@ def pay(project, admin, year, recipient, amount, **kwargs):
         value_date=kwargs.pop("value_date", timezone.localdate()),
         **kwargs,
     )
+
+
+def pdf(name: str = "a.pdf"):
+    """A tiny PDF upload (attachments of reports and evaluations)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def at_once(work, count: int = 2):
+    """Run ``work()`` in ``count`` threads, each with its own database connection, started
+    together; returns (results, errors). For tests marked ``django_db(transaction=True)``."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(work())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors

@@ -67,8 +67,8 @@ def test_a_disbursement_above_the_recipients_budget_for_the_year_is_refused(runn
         pay(running, fund_admin, YEAR, running.owner, 500_001)
     message = info.value.message.replace("\xa0", " ")
     assert "budget 2 000 000 kr" in message
-    assert "paid 1 500 000 kr" in message
-    assert "left 500 000 kr" in message
+    assert "utbetalt 1 500 000 kr" in message
+    assert "kvar 500 000 kr" in message
     assert LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT).count() == 1
     pay(running, fund_admin, YEAR, running.owner, 500_000)
 
@@ -134,14 +134,14 @@ def test_a_release_comes_when_the_phase_has_ended_and_never_above_what_is_left(r
     left = GRANTED - 2_000_000
     with refused(code="exceeds_grant") as info:
         release(running, fund_admin, left + 1)
-    assert "left 3 000 000 kr" in info.value.message.replace("\xa0", " ")
+    assert "kvar 3 000 000 kr" in info.value.message.replace("\xa0", " ")
     with refused(field="reason"):
         release(running, fund_admin, 1_000, reason="")
     release(running, fund_admin, left)
     figures = ledger_figures(running)
     assert (figures.released, figures.outstanding) == (left, 0)
     position = running.registration.fund.position()
-    assert position.R == left
+    assert left == position.R
     # Nothing is left to pay.
     with refused(code="exceeds_grant"):
         pay(running, fund_admin, NEXT, running.owner, 1)
@@ -292,5 +292,5 @@ def _run_model(project, admin, co_owner, actions):
         assert figures.released == released
         assert figures.outstanding == GRANTED - released - sum(paid.values()) >= 0
         position = project.registration.fund.position()
-        assert position.P == sum(paid.values())
-        assert position.R == released
+        assert sum(paid.values()) == position.P
+        assert released == position.R

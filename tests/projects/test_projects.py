@@ -25,7 +25,6 @@ from tests.projects.conftest import (
     GRANTED,
     NEXT,
     YEAR,
-    YEARS,
     each,
     emails,
     grant,
