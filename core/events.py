@@ -42,7 +42,8 @@ def register_actions(texts: Mapping[str, object]) -> None:
 
 
 def _changed_labels(value) -> str:
-    """``["app.Model.field", "app.Model"]`` read as field labels, or a table's plural name."""
+    """``["app.Model.field", "app.Model"]`` read as field labels, or a table's plural name,
+    in the reader's language; a semicolon between them, as a label may hold a comma."""
     labels = []
     for item in value if isinstance(value, list) else [value]:
         parts = str(item).split(".")
@@ -56,7 +57,7 @@ def _changed_labels(value) -> str:
         except (LookupError, FieldDoesNotExist, IndexError, ValueError):
             label = item
         labels.append(str(label))
-    return ", ".join(labels)
+    return "; ".join(labels)
 
 
 _VALUE_LABELS["changed"] = _changed_labels

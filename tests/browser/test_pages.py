@@ -51,6 +51,13 @@ def test_error_pages_and_refused_forms(visitor, language):
     browser = visitor("fund_admin", language, narrow=True)
     browser.login_as(admin)
     browser.goto("/users/999999/", f"404-{language}", expect_status=404)
+    # A POST-only address opened as a page: the site's own page, in the reader's language.
+    password_reset = f"/users/{world.people['applicant'].pk}/password-reset/"
+    browser.goto(password_reset, f"405-{language}", expect_status=405)
+    with translation.override(language):
+        assert browser.page.locator("h1").inner_text() == translation.gettext(
+            "This address is not a page"
+        )
     applicant = visitor("applicant", language, narrow=True)
     world.people["applicant"].language = language
     world.people["applicant"].save(update_fields=["language"])
