@@ -34,6 +34,13 @@
       summary.focus();
       return;
     }
+    /* After a saved form, move focus to the confirmation, so that it is read out first and
+       the next Tab continues from it. */
+    var confirmation = document.querySelector("[data-messages]");
+    if (confirmation) {
+      confirmation.focus();
+      return;
+    }
     /* A link to a field (the list of what is missing before submitting) puts the cursor in
        it, not only the field on screen. */
     var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;

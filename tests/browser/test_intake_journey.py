@@ -199,6 +199,11 @@ def test_joint_sketch_to_application_revised_and_compared(
     ada.submit("sketch completed")
     # (The browser keeps the field's fragment through the redirect; nothing on the page has it.)
     assert page.url.split("#")[0].endswith(f"/sketches/{sketch_pk}/"), page.url
+    # Saved: focus is on the confirmation, which is read out first.
+    focused = page.evaluate(
+        "document.activeElement.matches('[data-messages]') && document.activeElement.innerText"
+    )
+    assert focused == "Idéskissen har sparats.", focused
 
     number = submit_sketch(ada, sketch_pk)
     sketch.refresh_from_db()
