@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from applications.models import BoardDecision
-from core.events import event_record
+from core.events import event_record, recording_time
 from projects.models import Project
 
 
@@ -25,6 +25,7 @@ def project_create_from_grant(*, actor, decision: BoardDecision) -> Project:
         granted_amount=decision.amount,
         starts_on=application.planned_start,
         ends_on=application.planned_end,
+        created_at=recording_time(),
     )
     event_record(
         actor=actor,
