@@ -103,7 +103,7 @@ GUIDANCE = {
         ),
         _(
             "Nothing is waiting for you right now. Idea sketches are written while a call is "
-            "open: the open calls are listed below."
+            "open; below you see whether one is."
         ),
     ),
     Role.AUDITOR: (
