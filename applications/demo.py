@@ -16,6 +16,7 @@ from django.utils import timezone
 from applications import demo_cases, demo_decisions, services
 from applications.models import Call, CallState, DecisionRoute
 from core import demo as core_demo
+from core.events import recorded_at
 from core.models import Fund, User
 
 DEMO_NOTE = "\n\nDemodata: datum och belopp är påhittade."
@@ -41,24 +42,33 @@ HISTORIC = [
 ]
 
 
-def _at(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _call(admin, fund, title, sketch, application, budget, route, description=DESCRIPTION):
+def _call(admin, fund, title, sketch, application, budget, route, *, created=None):
+    """The call (created at ``created``, a past moment, or now), unless it exists."""
     call = Call.objects.filter(title=title).first()
     if call is None:
-        call = services.call_create(
-            actor=admin,
-            fund=fund,
-            title=title,
-            description=description + DEMO_NOTE,
-            idea_sketch_deadline=sketch,
-            application_deadline=application,
-            indicative_budget=budget,
-            decision_route=route,
-        )
+        with recorded_at(created or timezone.now()):
+            call = services.call_create(
+                actor=admin,
+                fund=fund,
+                title=title,
+                description=DESCRIPTION + DEMO_NOTE,
+                idea_sketch_deadline=sketch,
+                application_deadline=application,
+                indicative_budget=budget,
+                decision_route=route,
+            )
+        if created is not None:
+            Call.objects.filter(pk=call.pk).update(created_at=created)
     return call
+
+
+def _publish(admin, call: Call, at: dt.datetime) -> None:
+    with recorded_at(at):
+        services.call_publish(actor=admin, call=call, at=at)
 
 
 @transaction.atomic
@@ -69,9 +79,19 @@ def load(*, today: dt.date | None = None) -> list[Call]:
     calls = []
     for index, (title, sketch, application, budget, route) in enumerate(HISTORIC):
         sketch, application = dt.date(*sketch), dt.date(*application)
-        call = _call(admin, fund, title, sketch, application, budget, route)
+        published = _at(sketch - dt.timedelta(days=60))
+        call = _call(
+            admin,
+            fund,
+            title,
+            sketch,
+            application,
+            budget,
+            route,
+            created=_at(sketch - dt.timedelta(days=67), 9),
+        )
         if call.state == CallState.DRAFT:
-            services.call_publish(actor=admin, call=call, at=_at(sketch - dt.timedelta(days=60)))
+            _publish(admin, call, published)
         call.refresh_from_db()
         if call.state == CallState.PUBLISHED:
             demo_cases.load_historic(admin, call, index)
@@ -79,9 +99,9 @@ def load(*, today: dt.date | None = None) -> list[Call]:
         demo_decisions.decide_historic(admin, call, index, today)
         call.refresh_from_db()
         if call.state == CallState.PUBLISHED:
-            services.call_decide(
-                actor=admin, call=call, at=_at(application + dt.timedelta(days=120))
-            )
+            decided = _at(application + dt.timedelta(days=120))
+            with recorded_at(decided):
+                services.call_decide(actor=admin, call=call, at=decided)
         calls.append(call)
     # Today's demo: an open call (sketches due in six weeks) and a draft for the next one.
     open_title = f"Utlysning {today.year + 1}: tidiga insatser för barn och unga"
@@ -93,9 +113,10 @@ def load(*, today: dt.date | None = None) -> list[Call]:
         today + dt.timedelta(days=120),
         40_000_000,
         DecisionRoute.OWN_PROPOSAL,
+        created=_at(today - dt.timedelta(days=21), 9),
     )
     if call.state == CallState.DRAFT:
-        services.call_publish(actor=admin, call=call, at=_at(today - dt.timedelta(days=14)))
+        _publish(admin, call, _at(today - dt.timedelta(days=14)))
     call.refresh_from_db()
     if call.state == CallState.PUBLISHED:
         demo_cases.load_today(admin, call, today)

@@ -7,8 +7,10 @@ In today's open call: work in progress for the three demo applicants (no reviews
 
 Titles and owners of the nine named investments come from the seeds; the four others, every
 amount, date, score, paragraph and registration number, and every text are demo data and say
-so. E-mails are not sent for historic cases. Idempotent: a sketch that exists (by title) is
-skipped, and so is a call whose proposal to the board exists.
+so. E-mails are not sent for historic cases. Each step is recorded at the demo date it
+describes (``core.events.recorded_at``; the cases' own timestamps are moved to it afterwards),
+so a 2017 sketch's log says 2017. Idempotent: a sketch that exists (by title) is skipped, and
+so is a call whose proposal to the board exists.
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import (
+    ApplicabilityDecision,
+    Application,
     Call,
+    CouncilMeeting,
     IdeaSketch,
 )
 from core import demo as core_demo
+from core.events import recorded_at
 from core.models import Membership, Organisation, Role, RoleAssignment, User
 from core.money import split_evenly
 from core.notices import muted
@@ -187,9 +193,8 @@ SODERMALM = DemoCase(
         "en metod för tidiga insatser mot självförsörjning och bostad."
     ),
 )
-SODERMALM_REASON = (
-    "Idén är inte tillämpbar inom ramen för den sociala investeringsfondens arbete (seeds/003)."
-)
+# The council's reason as the seeds give it.
+SODERMALM_REASON = "Idén är inte tillämpbar inom ramen för den sociala investeringsfondens arbete."
 COUNCIL = ("karin.berg", "jonas.wikstrom", "maria.lund")
 
 
@@ -216,16 +221,24 @@ def _person(short: str, organisation: Organisation) -> User:
     if member is not None:
         return member
     slug = _ascii(short)
+    story_start = at_hour(core_demo.STORY_START, 9)
     user, created = User.objects.get_or_create(
         email=f"historik.{slug}@{core_demo.DEMO_DOMAIN}",
-        defaults={"full_name": f"Sökande {short} (demo)", "password": make_password(None)},
+        defaults={
+            "full_name": f"Sökande {short} (demo)",
+            "password": make_password(None),
+            "date_joined": story_start,
+        },
     )
     if created:
         Membership.objects.create(
-            user=user, organisation=organisation, valid_from=core_demo.STORY_START
+            user=user,
+            organisation=organisation,
+            valid_from=core_demo.STORY_START,
+            created_at=story_start,
         )
         RoleAssignment.objects.create(
-            user=user, role=Role.APPLICANT, valid_from=core_demo.STORY_START
+            user=user, role=Role.APPLICANT, valid_from=core_demo.STORY_START, created_at=story_start
         )
     return user
 
@@ -248,17 +261,42 @@ def _texts(case: DemoCase) -> dict:
     }
 
 
+def _past(moment: dt.datetime) -> dt.datetime:
+    """A demo moment, never later than now (today's cases are made during the day)."""
+    return min(moment, timezone.now())
+
+
 def _sketch(call, case: DemoCase, orgs, *, created: dt.date) -> IdeaSketch:
     owner = orgs[case.owner]
-    return services.idea_sketch_create(
-        actor=_person(case.owner, owner),
-        call=call,
-        owner=owner,
-        co_owners=[orgs[name] for name in case.co_owners],
-        partners=[orgs[name] for name in case.partners],
-        today=created,
-        **_texts(case),
-    )
+    moment = _past(at_hour(created, 9))
+    with recorded_at(moment):
+        sketch = services.idea_sketch_create(
+            actor=_person(case.owner, owner),
+            call=call,
+            owner=owner,
+            co_owners=[orgs[name] for name in case.co_owners],
+            partners=[orgs[name] for name in case.partners],
+            today=created,
+            **_texts(case),
+        )
+    IdeaSketch.objects.filter(pk=sketch.pk).update(created_at=moment)
+    return sketch
+
+
+def _submit(sketch: IdeaSketch, at: dt.datetime) -> None:
+    with recorded_at(at):
+        services.idea_sketch_submit(actor=sketch.created_by, sketch=sketch, at=at)
+
+
+def _decide(admin, sketch: IdeaSketch, meeting, outcome: str, reason: str) -> None:
+    """The council's decision, recorded by the fund administrator after the meeting."""
+    moment = _past(at_hour(meeting.held_on, 16))
+    with recorded_at(moment):
+        decision = services.applicability_decide(
+            actor=admin, sketch=sketch, meeting=meeting, outcome=outcome, reason=reason
+        )
+    ApplicabilityDecision.objects.filter(pk=decision.pk).update(recorded_at=moment)
+    IdeaSketch.objects.filter(pk=sketch.pk).update(decided_at=moment)
 
 
 def _rows(case: DemoCase, orgs, start_year: int) -> dict:
@@ -347,29 +385,40 @@ APPLICATION_TEXTS = {
 
 
 def _application(sketch: IdeaSketch, case: DemoCase, orgs, *, created, submitted, start_year):
+    """Started the day after the council's decision, written in the following weeks and
+    submitted shortly before the deadline."""
     actor = sketch.created_by
-    application = services.application_create(actor=actor, sketch=sketch, today=created)
-    services.application_update(
-        actor=actor,
-        application=application,
-        co_owners=[orgs[name] for name in case.co_owners],
-        partners=[orgs[name] for name in case.partners],
-        rows=_rows(case, orgs, start_year),
-        planned_start=dt.date(start_year, 1, 1),
-        planned_end=dt.date(start_year + case.years - 1, 12, 31),
-        amount_requested=case.amount,
-        **APPLICATION_TEXTS,
-    )
-    if submitted is not None:
+    started = at_hour(created, 9)
+    with recorded_at(started):
+        application = services.application_create(actor=actor, sketch=sketch, today=created)
+    Application.objects.filter(pk=application.pk).update(created_at=started)
+    with recorded_at(submitted - dt.timedelta(days=7)):
+        services.application_update(
+            actor=actor,
+            application=application,
+            co_owners=[orgs[name] for name in case.co_owners],
+            partners=[orgs[name] for name in case.partners],
+            rows=_rows(case, orgs, start_year),
+            planned_start=dt.date(start_year, 1, 1),
+            planned_end=dt.date(start_year + case.years - 1, 12, 31),
+            amount_requested=case.amount,
+            **APPLICATION_TEXTS,
+        )
+    with recorded_at(submitted):
         services.application_submit(actor=actor, application=application, at=submitted)
     return application
 
 
 def _council(admin, fund, held_on: dt.date):
+    """The council's meeting, recorded by the fund administrator in the afternoon."""
     members = User.objects.filter(email__in=[f"{name}@{core_demo.DEMO_DOMAIN}" for name in COUNCIL])
-    return services.council_meeting_create(
-        actor=admin, fund=fund, held_on=held_on, members=members, today=held_on
-    )
+    moment = _past(at_hour(held_on, 16))
+    with recorded_at(moment):
+        meeting = services.council_meeting_create(
+            actor=admin, fund=fund, held_on=held_on, members=members, today=held_on
+        )
+    CouncilMeeting.objects.filter(pk=meeting.pk).update(created_at=moment)
+    return meeting
 
 
 def load_historic(admin, call: Call, index: int) -> None:
@@ -385,37 +434,25 @@ def load_historic(admin, call: Call, index: int) -> None:
         sketches = []
         for number, case in enumerate(cases):
             sketch = _sketch(call, case, orgs, created=sketch_day - dt.timedelta(days=30))
-            services.idea_sketch_submit(
-                actor=sketch.created_by,
-                sketch=sketch,
-                at=at_hour(sketch_day - dt.timedelta(days=10 - number)),
-            )
+            _submit(sketch, at_hour(sketch_day - dt.timedelta(days=10 - number)))
             sketches.append((sketch, case))
         not_applicable = None
         if index == 2:
             not_applicable = _sketch(
                 call, SODERMALM, orgs, created=sketch_day - dt.timedelta(days=30)
             )
-            services.idea_sketch_submit(
-                actor=not_applicable.created_by, sketch=not_applicable, at=at_hour(sketch_day)
-            )
+            _submit(not_applicable, at_hour(sketch_day))
         meeting = _council(admin, call.fund, meeting_day)
         for sketch, _case in sketches:
-            services.applicability_decide(
-                actor=admin,
-                sketch=sketch,
-                meeting=meeting,
-                outcome="applicable",
-                reason="Idén uppfyller fondens syfte och kan utvecklas till en ansökan." + DEMO,
+            _decide(
+                admin,
+                sketch,
+                meeting,
+                "applicable",
+                "Idén uppfyller fondens syfte och kan utvecklas till en ansökan." + DEMO,
             )
         if not_applicable is not None:
-            services.applicability_decide(
-                actor=admin,
-                sketch=not_applicable,
-                meeting=meeting,
-                outcome="not_applicable",
-                reason=SODERMALM_REASON,
-            )
+            _decide(admin, not_applicable, meeting, "not_applicable", SODERMALM_REASON)
         start_year = call.application_deadline.year + 1
         for sketch, case in sketches:
             _application(
@@ -469,17 +506,17 @@ def load_today(admin, call: Call, today: dt.date) -> None:
     with muted():
         _sketch(call, TODAY_CASES["erik.johansson"], orgs, created=today)
         sofia = _sketch(call, TODAY_CASES["sofia.karlsson"], orgs, created=start)
-        services.idea_sketch_submit(actor=sofia.created_by, sketch=sofia, at=at_hour(start, 11))
+        _submit(sofia, _past(at_hour(start, 11)))
         leila_case = TODAY_CASES["leila.haddad"]
         leila = _sketch(call, leila_case, orgs, created=start)
-        services.idea_sketch_submit(actor=leila.created_by, sketch=leila, at=at_hour(start, 12))
+        _submit(leila, _past(at_hour(start, 12)))
         meeting = _council(admin, call.fund, start + dt.timedelta(days=1))
-        services.applicability_decide(
-            actor=admin,
-            sketch=leila,
-            meeting=meeting,
-            outcome="applicable",
-            reason="Tillämplig: tydlig koppling till förebyggande arbete." + DEMO,
+        _decide(
+            admin,
+            leila,
+            meeting,
+            "applicable",
+            "Tillämplig: tydlig koppling till förebyggande arbete." + DEMO,
         )
         application = services.application_create(actor=leila.created_by, sketch=leila, today=today)
         services.application_update(

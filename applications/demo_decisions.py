@@ -9,8 +9,9 @@ director, who approves it; the board secretary records the board's grant of each
 which writes the grant to the fund's ledger (value date: the board's meeting) and starts the
 project. The thirteen grants add up to 229.2 MSEK, as the seeds say. The 2019 round is decided
 within the four-month report T2. Every score, paragraph, reference and text is demo data and
-says so. Services stamp their own times; after the fact, the demo moves the review's and the
-decisions' timestamps to the historic dates (never the ledger's, which is append-only).
+says so. Each step is recorded at its historic date (``core.events.recorded_at``: the log's
+events, the ledger's grant entries and the projects are written with it); the timestamps the
+services stamp on the review and the decisions themselves are moved to it afterwards.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from applications.models import (
     BoardOutcome,
     Call,
     CallState,
+    CouncilMeeting,
     CouncilRecommendation,
     Criterion,
     DecisionRoute,
@@ -41,6 +43,7 @@ from applications.models import (
 from applications.selectors.reviews import fund_years
 from core import conflicts
 from core import demo as core_demo
+from core.events import recorded_at
 from core.models import User
 from core.money import format_kr, format_mnkr
 from core.notices import muted
@@ -131,63 +134,63 @@ def _review(admin, application: Application, number: int, round_: BoardRound, me
             .first()
         )
         if assignment is None:
-            assignment = services.review_assign(
-                actor=admin,
-                application=application,
-                reviewer=member,
-                kind=ReviewKind.COUNCIL,
-                due_on=round_.council - dt.timedelta(days=5),
-                today=assigned_on,
-            )
-            ReviewAssignment.objects.filter(pk=assignment.pk).update(
-                assigned_at=at_hour(assigned_on, 9)
-            )
+            assigned = at_hour(assigned_on, 9)
+            with recorded_at(assigned):
+                assignment = services.review_assign(
+                    actor=admin,
+                    application=application,
+                    reviewer=member,
+                    kind=ReviewKind.COUNCIL,
+                    due_on=round_.council - dt.timedelta(days=5),
+                    today=assigned_on,
+                )
+            ReviewAssignment.objects.filter(pk=assignment.pk).update(assigned_at=assigned)
         if assignment.declared_at is None:
-            assignment = services.review_declare(
-                actor=member, assignment=assignment, conflict=False
-            )
-            ReviewAssignment.objects.filter(pk=assignment.pk).update(
-                declared_at=at_hour(assigned_on + dt.timedelta(days=1 + position), 8)
-            )
+            declared = at_hour(assigned_on + dt.timedelta(days=1 + position), 8)
+            with recorded_at(declared):
+                assignment = services.review_declare(
+                    actor=member, assignment=assignment, conflict=False
+                )
+            ReviewAssignment.objects.filter(pk=assignment.pk).update(declared_at=declared)
         version = application.current_version
         if not Score.objects.filter(assignment=assignment, version=version).exists():
             variant = (number + position) % 3
-            score = services.application_score(
-                actor=member,
-                assignment=assignment,
-                version=version,
-                criteria={
-                    criterion.value: (
-                        True,
-                        _points(application.title, member.email, criterion.value),
-                        CRITERION_COMMENTS[criterion][variant],
-                    )
-                    for criterion in Criterion
-                },
-                suggested_outcome=Outcome.GRANT,
-                suggested_amount=application.amount_requested,
-                comment="Föreslår bifall med det sökta beloppet." + DEMO,
-            )
-            Score.objects.filter(pk=score.pk).update(
-                submitted_at=at_hour(assigned_on + dt.timedelta(days=5 + number + position), 14)
-            )
-    recommendation = services.recommendation_record(
-        actor=admin,
-        application=application,
-        meeting=meeting,
-        outcome=Outcome.GRANT,
-        criteria_met={criterion.value: True for criterion in Criterion},
-        years=fund_years(application),
-        summary=(
-            f"{application.summary.removesuffix(DEMO)} Rådet rekommenderar att det sökta "
-            f"beloppet, {format_kr(application.amount_requested)}, beviljas." + DEMO
-        ),
-        reasons=RECOMMENDATION_REASONS,
-        today=meeting.held_on,
-    )
-    CouncilRecommendation.objects.filter(pk=recommendation.pk).update(
-        recorded_at=at_hour(meeting.held_on, 15)
-    )
+            scored = at_hour(assigned_on + dt.timedelta(days=5 + number + position), 14)
+            with recorded_at(scored):
+                score = services.application_score(
+                    actor=member,
+                    assignment=assignment,
+                    version=version,
+                    criteria={
+                        criterion.value: (
+                            True,
+                            _points(application.title, member.email, criterion.value),
+                            CRITERION_COMMENTS[criterion][variant],
+                        )
+                        for criterion in Criterion
+                    },
+                    suggested_outcome=Outcome.GRANT,
+                    suggested_amount=application.amount_requested,
+                    comment="Föreslår bifall med det sökta beloppet." + DEMO,
+                )
+            Score.objects.filter(pk=score.pk).update(submitted_at=scored)
+    recommended = at_hour(meeting.held_on, 15)
+    with recorded_at(recommended):
+        recommendation = services.recommendation_record(
+            actor=admin,
+            application=application,
+            meeting=meeting,
+            outcome=Outcome.GRANT,
+            criteria_met={criterion.value: True for criterion in Criterion},
+            years=fund_years(application),
+            summary=(
+                f"{application.summary.removesuffix(DEMO)} Rådet rekommenderar att det sökta "
+                f"beloppet, {format_kr(application.amount_requested)}, beviljas." + DEMO
+            ),
+            reasons=RECOMMENDATION_REASONS,
+            today=meeting.held_on,
+        )
+    CouncilRecommendation.objects.filter(pk=recommendation.pk).update(recorded_at=recommended)
 
 
 def _proposal_summary(call: Call, applications: list[Application]) -> str:
@@ -230,49 +233,55 @@ def decide_historic(admin, call: Call, index: int, today: dt.date) -> None:
         for name in (core_demo.DIRECTOR, core_demo.BOARD_SECRETARY)
     }
     was_published = call.state == CallState.PUBLISHED
+    created = at_hour(round_.council + dt.timedelta(days=1), 9)
+    submitted = at_hour(round_.council + dt.timedelta(days=3), 16)
+    approved = at_hour(round_.approved, 11)
+    recorded = at_hour(round_.board + dt.timedelta(days=1), 10)
     with muted():
-        meeting = services.council_meeting_create(
-            actor=admin,
-            fund=call.fund,
-            held_on=round_.council,
-            members=_council_members(),
-            note="Bedömning av ansökningarna i " + call.title + DEMO,
-            today=round_.council,
-        )
+        held = at_hour(round_.council, 16)
+        with recorded_at(held):
+            meeting = services.council_meeting_create(
+                actor=admin,
+                fund=call.fund,
+                held_on=round_.council,
+                members=_council_members(),
+                note="Bedömning av ansökningarna i " + call.title + DEMO,
+                today=round_.council,
+            )
+        CouncilMeeting.objects.filter(pk=meeting.pk).update(created_at=held)
         for number, application in enumerate(applications):
             _review(admin, application, number, round_, meeting)
-        proposal = services.proposal_create(actor=admin, call=call)
-        proposal = services.proposal_update(
-            actor=admin, proposal=proposal, summary=_proposal_summary(call, applications)
-        )
-        proposal = services.proposal_submit(actor=admin, proposal=proposal)
-        Proposal.objects.filter(pk=proposal.pk).update(
-            created_at=at_hour(round_.council + dt.timedelta(days=1), 9),
-            submitted_at=at_hour(round_.council + dt.timedelta(days=3), 16),
-        )
-        proposal = services.proposal_approve(
-            actor=users[core_demo.DIRECTOR], proposal=proposal, at=at_hour(round_.approved, 11)
-        )
+        with recorded_at(created):
+            proposal = services.proposal_create(actor=admin, call=call)
+            proposal = services.proposal_update(
+                actor=admin, proposal=proposal, summary=_proposal_summary(call, applications)
+            )
+        with recorded_at(submitted):
+            proposal = services.proposal_submit(actor=admin, proposal=proposal)
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=created, submitted_at=submitted)
+        with recorded_at(approved):
+            proposal = services.proposal_approve(
+                actor=users[core_demo.DIRECTOR], proposal=proposal, at=approved
+            )
         items = sorted(proposal.items.select_related("application"), key=lambda i: i.pk)
-        for number, item in enumerate(items):
-            decision = services.board_decision_record(
-                actor=users[core_demo.BOARD_SECRETARY],
-                item=item,
-                meeting_date=round_.board,
-                paragraph=str(round_.paragraph + number),
-                board_reference=(
-                    f"KS {round_.council.year}/{round_.registration + number:04d} (demo)"
-                ),
-                outcome=BoardOutcome.GRANTED,
-                today=round_.board + dt.timedelta(days=1),
-            )
-            BoardDecision.objects.filter(pk=decision.pk).update(
-                recorded_at=at_hour(round_.board + dt.timedelta(days=1), 10)
-            )
+        # The grants (with their ledger entries and projects) are recorded the day after the
+        # board's meeting; the last one closes the call.
+        with recorded_at(recorded):
+            for number, item in enumerate(items):
+                decision = services.board_decision_record(
+                    actor=users[core_demo.BOARD_SECRETARY],
+                    item=item,
+                    meeting_date=round_.board,
+                    paragraph=str(round_.paragraph + number),
+                    board_reference=(
+                        f"KS {round_.council.year}/{round_.registration + number:04d} (demo)"
+                    ),
+                    outcome=BoardOutcome.GRANTED,
+                    today=round_.board + dt.timedelta(days=1),
+                )
+                BoardDecision.objects.filter(pk=decision.pk).update(recorded_at=recorded)
         Proposal.objects.filter(pk=proposal.pk, state=ProposalState.DECIDED).update(
-            decided_at=at_hour(round_.board + dt.timedelta(days=1), 10)
+            decided_at=recorded
         )
         if was_published:
-            Call.objects.filter(pk=call.pk, state=CallState.DECIDED).update(
-                decided_at=at_hour(round_.board + dt.timedelta(days=1), 11)
-            )
+            Call.objects.filter(pk=call.pk, state=CallState.DECIDED).update(decided_at=recorded)

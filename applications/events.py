@@ -11,7 +11,7 @@ register_actions(
     {
         # Calls
         "call.created": _("Call created as a draft"),
-        "call.updated": _("Call details changed: %(fields)s"),
+        "call.updated": _("Call details changed: %(changed)s"),
         "call.published": _("Call published"),
         "call.decided": _("Call marked decided"),
         "call.cancelled": _("Call cancelled"),

@@ -10,6 +10,7 @@ reads in the viewer's language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -175,6 +176,9 @@ def display(model: type[models.Model], name: str, value) -> str:
     return str(value)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @dataclass
 class Cell:
     label: str
@@ -184,6 +188,11 @@ class Cell:
     @property
     def changed(self) -> bool:
         return self.old != self.new
+
+    @property
+    def is_date(self) -> bool:
+        """Shown as one word: a date in a narrow table never breaks at its hyphens."""
+        return any(_DATE.fullmatch(value) for value in (self.old, self.new))
 
 
 @dataclass

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, QuerySet, Window
+
 # The start page groups items under the role they concern; "delegate" is the city director's
 # delegate acting during a delegation.
 DELEGATE = "delegate"
@@ -22,8 +24,20 @@ class Attention:
     url: str = ""
     detail: str = ""
     count: int | None = None
-    # "action": something to do; "info": something to know.
+    # "action": something to do; "waiting": the person's case is with someone else, and what
+    # comes next; "info": something to know; "link": a page to go to.
     kind: str = "action"
+
+
+# A start page lists this many items of one kind; the rest are counted.
+FIRST_ROWS = 5
+
+
+def first_rows(queryset: QuerySet, shown: int = FIRST_ROWS) -> tuple[list, int]:
+    """The first ``shown`` rows of ``queryset`` (ordered) and how many rows it has in all, read
+    in one query (a window count), so a start page never loads every row."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:shown])
+    return rows, (rows[0].rows_in_all if rows else 0)
 
 
 def counted(role: str, count: int, title, *, url: str = "", detail: str = "", kind: str = "action"):

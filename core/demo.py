@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import services
+from core.events import recorded_at
 from core.models import (
     Delegation,
     EntryKind,
@@ -182,26 +183,34 @@ def load(*, today: dt.date | None = None) -> list[tuple[DemoPerson, User]]:
                 is_staff=person.staff,
                 date_joined=timezone.make_aware(dt.datetime.combine(STORY_START, dt.time(9))),
             )
-        if (
-            person.organisation
-            and not Membership.objects.filter(
-                user=user, organisation=organisations[person.organisation]
-            ).exists()
-        ):
-            services.membership_add(
-                actor=None,
-                user=user,
-                organisation=organisations[person.organisation],
-                title=person.title,
-                valid_from=STORY_START,
-                today=STORY_START,  # the demo story starts in 2015: recorded as of then
-            )
-        for role in person.roles:
-            if not RoleAssignment.objects.filter(user=user, role=role).exists():
-                services.role_assign(
-                    actor=None, user=user, role=role, valid_from=STORY_START, today=STORY_START
+        # The demo story starts in 2015: memberships and roles are recorded as of then.
+        with recorded_at(_at(STORY_START, 9)):
+            if (
+                person.organisation
+                and not Membership.objects.filter(
+                    user=user, organisation=organisations[person.organisation]
+                ).exists()
+            ):
+                services.membership_add(
+                    actor=None,
+                    user=user,
+                    organisation=organisations[person.organisation],
+                    title=person.title,
+                    valid_from=STORY_START,
+                    today=STORY_START,
                 )
+            for role in person.roles:
+                if not RoleAssignment.objects.filter(user=user, role=role).exists():
+                    services.role_assign(
+                        actor=None, user=user, role=role, valid_from=STORY_START, today=STORY_START
+                    )
         people.append((person, user))
+    # Their records too say 2015 (the services stamp the time they ran).
+    story_start = _at(STORY_START, 9)
+    for model in (Membership, RoleAssignment):
+        model.objects.filter(valid_from=STORY_START, created_at__gt=story_start).update(
+            created_at=story_start
+        )
     users = {person.email: user for person, user in people}
     director, delegate = users[DIRECTOR], users[DELEGATE]
     if not Delegation.objects.current_or_future(day).filter(delegator=director).exists():
@@ -217,7 +226,16 @@ def load(*, today: dt.date | None = None) -> list[tuple[DemoPerson, User]]:
     return people
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 def _fund(admin: User) -> Fund:
+    with recorded_at(_at(FUND_STARTED, 10)):  # set up when the capital was reserved
+        return _fund_and_capital(admin)
+
+
+def _fund_and_capital(admin: User) -> Fund:
     fund = Fund.objects.filter(name=FUND_NAME).first()
     if fund is None:
         fund = services.fund_create(
@@ -232,6 +250,7 @@ def _fund(admin: User) -> Fund:
                 "nämnder och bolag. Demodata: datum och belopp utöver de 300 mnkr är påhittade."
             ),
         )
+        Fund.objects.filter(pk=fund.pk).update(created_at=_at(FUND_STARTED, 10))
     if not fund.ledger.filter(kind=EntryKind.INJECTION).exists():
         services.ledger_entry_record(
             actor=admin,

@@ -6,10 +6,14 @@ the event's data when shown, so the log reads in the viewer's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import EntryKind, Event, Role
@@ -42,7 +46,8 @@ def register_actions(texts: Mapping[str, object]) -> None:
 
 
 def _changed_labels(value) -> str:
-    """``["app.Model.field", "app.Model"]`` read as field labels, or a table's plural name."""
+    """``["app.Model.field", "app.Model"]`` read as field labels, or a table's plural name,
+    in the reader's language; a semicolon between them, as a label may hold a comma."""
     labels = []
     for item in value if isinstance(value, list) else [value]:
         parts = str(item).split(".")
@@ -56,7 +61,7 @@ def _changed_labels(value) -> str:
         except (LookupError, FieldDoesNotExist, IndexError, ValueError):
             label = item
         labels.append(str(label))
-    return ", ".join(labels)
+    return "; ".join(labels)
 
 
 _VALUE_LABELS["changed"] = _changed_labels
@@ -87,6 +92,26 @@ def activity_log(target, limit: int = 100) -> list[tuple[Event, str]]:
     return [(event, describe(event)) for event in Event.objects.for_target(target)[:limit]]
 
 
+_RECORDED_AT: ContextVar[dt.datetime | None] = ContextVar("recorded_at", default=None)
+
+
+@contextmanager
+def recorded_at(moment: dt.datetime) -> Iterator[None]:
+    """Record what is written inside (events, ledger entries, projects) as made at ``moment``.
+    Only for loading history (the demo's 2016-2019 cases, made by the services as they were
+    then); an action taken now is always recorded now."""
+    token = _RECORDED_AT.set(moment)
+    try:
+        yield
+    finally:
+        _RECORDED_AT.reset(token)
+
+
+def recording_time() -> dt.datetime:
+    """When something written now is recorded: now, or the moment ``recorded_at`` gives."""
+    return _RECORDED_AT.get() or timezone.now()
+
+
 def recorded_by(actor):
     """The person to record as having acted: None for the system (no actor, or anonymous)."""
     return actor if actor is not None and actor.is_authenticated else None
@@ -105,6 +130,7 @@ def event_record(
     if action not in _ACTIONS:
         raise ValueError(f"Unregistered action {action!r}: call register_actions first.")
     return Event.objects.create(
+        created_at=recording_time(),
         actor=recorded_by(actor),
         action=action,
         target=target,

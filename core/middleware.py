@@ -1,4 +1,5 @@
-"""Request handling every page shares: the language, and login with expired sessions."""
+"""Request handling every page shares: the language, login with expired sessions, and the site's
+own page for a request a view does not take."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.http import JsonResponse
-from django.shortcuts import resolve_url
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -151,6 +152,23 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET to a URL that only takes a form (``@require_POST``) gets Django's bare 405; answer
+    with the site's own page instead (``405.html``, in the reader's language, in the site's
+    frame), keeping the status and the ``Allow`` header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response
 
 

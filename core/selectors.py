@@ -177,14 +177,14 @@ def attention_for(user) -> list[Attention]:
             )
         )
     if Role.AUDITOR in roles:
-        items.append(
-            Attention(
-                role=Role.AUDITOR,
-                title=_("Users and roles"),
-                url=reverse("users:list"),
-                kind="link",
+        items += [
+            Attention(role=Role.AUDITOR, title=title, url=reverse(name), kind="link")
+            for title, name in (
+                (_("Funds and the ledger"), "funds:list"),
+                (_("Register"), "register"),
+                (_("Users and roles"), "users:list"),
             )
-        )
+        ]
     if Role.CITY_DIRECTOR in roles:
         items.append(
             Attention(

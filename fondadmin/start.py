@@ -29,12 +29,15 @@ PROVIDERS = (
 )
 
 # Order of the sections, and what each role is told: a heading, what the role does, and what
-# to say when nothing waits.
+# to say when nothing waits for the person or their cases (and what comes next).
 GUIDANCE = {
     Role.FUND_ADMIN: (
         _("Fund administrator"),
         _("You run the fund: calls, reviews, decisions, projects, money and users."),
-        _("Nothing is waiting for you right now."),
+        _(
+            "Nothing is waiting for you right now. Submitted idea sketches and applications, "
+            "proposals to prepare and invitations that lapse appear here as they arrive."
+        ),
     ),
     Role.CITY_DIRECTOR: (
         _("City director"),
@@ -42,7 +45,11 @@ GUIDANCE = {
             "You approve the proposals to the board, decide reclaim plans and receive the "
             "reports on the investments."
         ),
-        _("No proposals or reclaim plans are waiting for your decision."),
+        _(
+            "No proposal is waiting for your decision. When the fund administrators send you "
+            "a call's proposal to the board, you get an e-mail and it appears here to approve "
+            "or send back."
+        ),
     ),
     DELEGATE: (
         _("City director's delegate"),
@@ -50,7 +57,10 @@ GUIDANCE = {
             "During the delegation you decide in the city director's place. Your decisions are "
             "recorded as taken on delegation."
         ),
-        _("No proposals or reclaim plans are waiting for a decision."),
+        _(
+            "No proposal is waiting for a decision. A proposal sent to the city director "
+            "during the delegation appears here too, and you get an e-mail."
+        ),
     ),
     Role.COUNCIL_MEMBER: (
         _("Council member"),
@@ -58,7 +68,11 @@ GUIDANCE = {
             "You review and score the applications assigned to you and take part in the "
             "council's decisions."
         ),
-        _("No applications are assigned to you right now."),
+        _(
+            "No applications are waiting for your review. When a fund administrator assigns "
+            "you one, you get an e-mail and it appears here: you declare that you have no "
+            "conflict of interest, then score the five criteria."
+        ),
     ),
     Role.SCIENTIFIC_REVIEWER: (
         _("Scientific reviewer"),
@@ -66,12 +80,20 @@ GUIDANCE = {
             "You write statements on the evidence base and evaluation design of the "
             "applications assigned to you."
         ),
-        _("No applications are assigned to you right now."),
+        _(
+            "No applications are waiting for your statement. When a fund administrator "
+            "assigns you one, you get an e-mail and it appears here: you declare that you "
+            "have no conflict of interest, then write your statement."
+        ),
     ),
     Role.BOARD_SECRETARY: (
         _("Board secretary"),
         _("You record the board's decisions on the proposals from the city director."),
-        _("No proposals are waiting to be recorded."),
+        _(
+            "No board decisions are waiting to be recorded. When the city director approves "
+            "a call's proposal to the board, you get an e-mail and it appears here; after the "
+            "board's meeting you record its decision on each application."
+        ),
     ),
     Role.APPLICANT: (
         _("Applicant"),
@@ -80,8 +102,8 @@ GUIDANCE = {
             "review and report on your projects."
         ),
         _(
-            "Nothing is waiting for you right now. Idea sketches can be written while a call "
-            "is open; open calls are listed here."
+            "Nothing is waiting for you right now. Idea sketches are written while a call is "
+            "open; below you see whether one is."
         ),
     ),
     PROJECT_WORK: (
@@ -98,7 +120,10 @@ GUIDANCE = {
             "You can read all submitted and decided cases, the ledger and the reports. You "
             "cannot change anything."
         ),
-        _("Nothing is waiting for you."),
+        _(
+            "Nothing waits for you: you follow the fund's work and change nothing. Start from "
+            "the ledger, the register or the cases below."
+        ),
     ),
 }
 
@@ -110,6 +135,7 @@ class Section:
     intro: str
     empty: str
     actions: list[Attention] = field(default_factory=list)
+    waiting: list[Attention] = field(default_factory=list)
     notes: list[Attention] = field(default_factory=list)
     links: list[Attention] = field(default_factory=list)
     organisations: list = field(default_factory=list)
@@ -131,9 +157,12 @@ def start_sections(user) -> list[Section]:
             section = sections.get(item.role)
             if section is None:
                 continue
-            {"action": section.actions, "info": section.notes, "link": section.links}[
-                item.kind
-            ].append(item)
+            {
+                "action": section.actions,
+                "waiting": section.waiting,
+                "info": section.notes,
+                "link": section.links,
+            }[item.kind].append(item)
     if Role.APPLICANT in sections:
         sections[Role.APPLICANT].organisations = access.applicant_organisations(user)
     return list(sections.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,7 @@ from applications.selectors.council import sketches_awaiting_council
 from applications.selectors.proposals import calls_ready_for_proposal
 from applications.states import PROPOSAL, WITH_CITY_DIRECTOR
 from core import access
-from core.attention import DELEGATE, Attention, counted
+from core.attention import DELEGATE, FIRST_ROWS, Attention, counted, first_rows
 from core.models import Role
 
 
@@ -34,7 +36,21 @@ def attention_for(user) -> list[Attention]:
     today = timezone.localdate()
     roles = access.active_roles(user)
     if Role.APPLICANT in roles:
-        for call in Call.objects.open_for_sketches(today):
+        calls = list(Call.objects.open_for_sketches(today))
+        if not calls:
+            items.append(
+                Attention(
+                    role=Role.APPLICANT,
+                    title=_("No call is open for idea sketches right now"),
+                    url=reverse("calls:list"),
+                    detail=_(
+                        "The fund administrators publish the calls; an open call is listed "
+                        "here, with its last day for idea sketches."
+                    ),
+                    kind="info",
+                )
+            )
+        for call in calls:
             items.append(
                 Attention(
                     role=Role.APPLICANT,
@@ -103,6 +119,7 @@ def attention_for(user) -> list[Attention]:
         ]
     items += _review_tasks(user, roles)
     capacity = access.city_director_capacity(user)
+    items += _links(roles, capacity)
     if capacity is not None:
         role = Role.CITY_DIRECTOR if not capacity.on_delegation else DELEGATE
         for proposal in Proposal.objects.filter(state__in=WITH_CITY_DIRECTOR).select_related(
@@ -140,8 +157,41 @@ def attention_for(user) -> list[Attention]:
     return items
 
 
+def _links(roles, capacity) -> list[Attention]:
+    """Where each role goes from the start page: its own list, and for the auditor every kind
+    of case she reads."""
+    items = []
+    for role in (Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER):
+        if role in roles:
+            items.append(
+                Attention(
+                    role=role, title=_("My reviews"), url=reverse("reviews:list"), kind="link"
+                )
+            )
+    proposals = Attention(
+        role=Role.BOARD_SECRETARY,
+        title=_("Proposals to the board"),
+        url=reverse("proposals:list"),
+        kind="link",
+    )
+    if Role.BOARD_SECRETARY in roles:
+        items.append(proposals)
+    if capacity is not None:
+        role = Role.CITY_DIRECTOR if not capacity.on_delegation else DELEGATE
+        items.append(replace(proposals, role=role))
+    if Role.AUDITOR in roles:
+        for title, name in (
+            (_("Idea sketches"), "sketches:list"),
+            (_("Applications"), "applications:list"),
+            (_("Council meetings"), "council:meetings"),
+            (_("Proposals to the board"), "proposals:list"),
+        ):
+            items.append(Attention(role=Role.AUDITOR, title=title, url=reverse(name), kind="link"))
+    return items
+
+
 # The start page lists this many of the reviewer's tasks; the rest are counted.
-TASKS_SHOWN = 5
+TASKS_SHOWN = FIRST_ROWS
 
 
 def _review_tasks(user, roles) -> list[Attention]:
@@ -224,8 +274,10 @@ def _admin_decisions() -> list[Attention]:
 
 
 def _applicant_cases(user) -> list[Attention]:
-    """The applicant's organisations' cases that wait for them: drafts to finish, sketches
-    returned for completion, applicable sketches without an application, revisions asked for."""
+    """The applicant's organisations' cases: what waits for them (drafts to finish, sketches
+    returned for completion, applicable sketches without an application, revisions asked for)
+    and what waits for someone else, with what comes next. The first few of each, the rest
+    counted."""
     owners = [org.pk for org in access.applicant_organisations(user)]
     if not owners:
         return []
@@ -235,11 +287,11 @@ def _applicant_cases(user) -> list[Attention]:
         SketchState.RETURNED: _("Complete the idea sketch the council returned"),
         SketchState.APPLICABLE: _("Write the application: the idea sketch is applicable"),
     }
-    sketches = (
+    sketches, total = first_rows(
         IdeaSketch.objects.filter(owner_id__in=owners, state__in=list(sketch_texts))
         .filter(application__isnull=True)
         .select_related("call", "registration")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
     for sketch in sketches:
         items.append(
@@ -250,14 +302,24 @@ def _applicant_cases(user) -> list[Attention]:
                 detail=str(sketch.registration or sketch.call.title),
             )
         )
+    items += counted(
+        Role.APPLICANT,
+        total - len(sketches),
+        ngettext_lazy(
+            "%(count)s more idea sketch waits for you",
+            "%(count)s more idea sketches wait for you",
+            "count",
+        ),
+        url=reverse("sketches:list"),
+    )
     application_texts = {
         ApplicationState.DRAFT: _("Finish and submit the application"),
         ApplicationState.REVISION_REQUESTED: _("Revise the application"),
     }
-    applications = (
+    applications, total = first_rows(
         Application.objects.filter(owner_id__in=owners, state__in=list(application_texts))
         .select_related("registration")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
     for application in applications:
         items.append(
@@ -269,4 +331,93 @@ def _applicant_cases(user) -> list[Attention]:
                 detail=str(application.registration),
             )
         )
+    items += counted(
+        Role.APPLICANT,
+        total - len(applications),
+        ngettext_lazy(
+            "%(count)s more application waits for you",
+            "%(count)s more applications wait for you",
+            "count",
+        ),
+        url=reverse("applications:list"),
+    )
+    return items + _applicant_waiting(owners)
+
+
+def _applicant_waiting(owners) -> list[Attention]:
+    """The organisations' cases that are with the council, the city director or the board:
+    what the case waits for, and since when."""
+    items = []
+    sketches, total = first_rows(
+        IdeaSketch.objects.filter(owner_id__in=owners, state=SketchState.SUBMITTED)
+        .select_related("registration")
+        .order_by("submitted_at", "pk")
+    )
+    for sketch in sketches:
+        items.append(
+            Attention(
+                role=Role.APPLICANT,
+                title=_("Your idea sketch waits for the council's decision: %(title)s")
+                % {"title": sketch.title},
+                url=reverse("sketches:detail", args=[sketch.pk]),
+                detail=_("%(number)s, submitted %(date)s")
+                % {"number": sketch.registration, "date": _day(sketch.submitted_at)},
+                kind="waiting",
+            )
+        )
+    items += counted(
+        Role.APPLICANT,
+        total - len(sketches),
+        ngettext_lazy(
+            "%(count)s more idea sketch waits for the council's decision",
+            "%(count)s more idea sketches wait for the council's decision",
+            "count",
+        ),
+        url=reverse("sketches:list") + "?state=submitted",
+        kind="waiting",
+    )
+    application_texts = {
+        ApplicationState.SUBMITTED: _(
+            "Your application is under review; the council's recommendation comes next"
+        ),
+        ApplicationState.RECOMMENDED: _(
+            "The council has made its recommendation; the board's decision comes next"
+        ),
+    }
+    applications, total = first_rows(
+        Application.objects.filter(owner_id__in=owners, state__in=list(application_texts))
+        .select_related("registration")
+        .order_by("submitted_at", "pk")
+    )
+    for application in applications:
+        items.append(
+            Attention(
+                role=Role.APPLICANT,
+                title=f"{application_texts[ApplicationState(application.state)]}: "
+                f"{application.title}",
+                url=reverse("applications:detail", args=[application.pk]),
+                detail=_("%(number)s, version %(version)s submitted %(date)s")
+                % {
+                    "number": application.registration,
+                    "version": application.current_version,
+                    "date": _day(application.submitted_at),
+                },
+                kind="waiting",
+            )
+        )
+    items += counted(
+        Role.APPLICANT,
+        total - len(applications),
+        ngettext_lazy(
+            "%(count)s more application is with the council or the board",
+            "%(count)s more applications are with the council or the board",
+            "count",
+        ),
+        url=reverse("applications:list"),
+        kind="waiting",
+    )
     return items
+
+
+def _day(moment) -> str:
+    return timezone.localdate(moment).isoformat() if moment else "–"

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from applications import access, versions
@@ -40,45 +43,75 @@ from core.selectors import thread
 SKETCH_REQUIRED = tuple(name for name in SKETCH_FIELDS if name != "contact_phone")
 
 
-def missing_on_submit(sketch: IdeaSketch) -> list[str]:
-    """The labels of the sketch's required fields that are still empty."""
+@dataclass(frozen=True)
+class SubmitProblem:
+    """One thing that stops a submission, and where on the edit form it is put right (the id
+    of a field or of a table's heading). A required field left empty reads as its label, so
+    that a list names each field once."""
+
+    text: str
+    anchor: str
+    empty_field: bool = False
+
+
+def _empty(model, names, instance) -> list[SubmitProblem]:
     return [
-        str(IdeaSketch._meta.get_field(name).verbose_name)
-        for name in SKETCH_REQUIRED
-        if getattr(sketch, name) in (None, "")
+        SubmitProblem(
+            capfirst(str(model._meta.get_field(name).verbose_name)),
+            f"id_{name}",
+            empty_field=True,
+        )
+        for name in names
+        if getattr(instance, name) in (None, "")
     ]
 
 
-def problems_on_submit(application: Application) -> list[str]:
-    """What stops the application from being submitted, each as a sentence (the submit service
-    refuses with them; the case page and the submit page list them)."""
-    problems = []
-    missing = [
-        str(Application._meta.get_field(name).verbose_name)
-        for name in versions.APPLICATION_FIELDS
-        if name not in versions.OPTIONAL_FIELDS and getattr(application, name) in (None, "")
+def problems_text(problems: list[SubmitProblem]) -> str:
+    """The problems as one message (a service's refusal): the empty fields first, one by one."""
+    fields = [problem.text for problem in problems if problem.empty_field]
+    sentences = [problem.text for problem in problems if not problem.empty_field]
+    lead = [_("Fill in: %(fields)s.") % {"fields": "; ".join(fields)}] if fields else []
+    return " ".join(lead + sentences)
+
+
+def missing_on_submit(sketch: IdeaSketch) -> list[SubmitProblem]:
+    """The sketch's required fields that are still empty."""
+    return _empty(IdeaSketch, SKETCH_REQUIRED, sketch)
+
+
+def problems_on_submit(application: Application) -> list[SubmitProblem]:
+    """What stops the application from being submitted: each required field still empty, then
+    each other problem as a sentence (the submit service refuses with them; the case page and
+    the submit page list them, each a link to its place on the edit form)."""
+    required = [
+        name for name in versions.APPLICATION_FIELDS if name not in versions.OPTIONAL_FIELDS
     ]
-    if missing:
-        problems.append(_("Fill in: %(fields)s.") % {"fields": ", ".join(missing)})
+    problems = _empty(Application, required, application)
     for name in versions.REQUIRED_TABLES:
         if not getattr(application, name).exists():
             problems.append(
-                _("Add at least one row to: %(table)s.")
-                % {"table": str(versions.TABLES_BY_NAME[name].title).lower()}
+                SubmitProblem(
+                    _("Add at least one row to: %(table)s.")
+                    % {"table": str(versions.TABLES_BY_NAME[name].title).lower()},
+                    f"{name}-table-heading",
+                )
             )
     budget = list(application.budget.select_related("recipient"))
     total = budget_totals(budget).fund
     if application.amount_requested is not None and total != application.amount_requested:
         problems.append(
-            _(
-                "The amount requested (%(requested)s) must equal the budget's rows financed by "
-                "the fund (%(total)s), a difference of %(difference)s."
+            SubmitProblem(
+                _(
+                    "The amount requested (%(requested)s) must equal the budget's rows financed "
+                    "by the fund (%(total)s), a difference of %(difference)s."
+                )
+                % {
+                    "requested": format_kr(application.amount_requested),
+                    "total": format_kr(total),
+                    "difference": format_kr(abs(application.amount_requested - total)),
+                },
+                "id_amount_requested",
             )
-            % {
-                "requested": format_kr(application.amount_requested),
-                "total": format_kr(total),
-                "difference": format_kr(abs(application.amount_requested - total)),
-            }
         )
     participants = application.participants.select_related("organisation")
     allowed = {application.owner_id} | {
@@ -87,26 +120,32 @@ def problems_on_submit(application: Application) -> list[str]:
     strangers = sorted({row.recipient.name for row in budget if row.recipient_id not in allowed})
     if strangers:
         problems.append(
-            _(
-                "The fund pays only the owner, co-owners and partner departments; the budget "
-                "names other recipients: %(names)s."
+            SubmitProblem(
+                _(
+                    "The fund pays only the owner, co-owners and partner departments; the "
+                    "budget names other recipients: %(names)s."
+                )
+                % {"names": ", ".join(strangers)},
+                "budget-table-heading",
             )
-            % {"names": ", ".join(strangers)}
         )
     start, end = application.planned_start, application.planned_end
     refusal = period_refusal(application.call, start, end)
     if refusal is not None:
-        problems.append(refusal.message)
+        problems.append(SubmitProblem(refusal.message, f"id_{refusal.field or 'planned_start'}"))
     elif start and end:
         outside = sorted({row.year for row in budget if not start.year <= row.year <= end.year})
         if outside:
             problems.append(
-                _("Budget rows fall outside the project period %(start)s–%(end)s: %(years)s.")
-                % {
-                    "start": start.year,
-                    "end": end.year,
-                    "years": ", ".join(str(year) for year in outside),
-                }
+                SubmitProblem(
+                    _("Budget rows fall outside the project period %(start)s–%(end)s: %(years)s.")
+                    % {
+                        "start": start.year,
+                        "end": end.year,
+                        "years": ", ".join(str(year) for year in outside),
+                    },
+                    "budget-table-heading",
+                )
             )
     return problems
 

@@ -21,7 +21,7 @@ from applications.models import (
     ReviewStatement,
 )
 from applications.periods import period_refusal
-from applications.selectors.cases import problems_on_submit
+from applications.selectors.cases import problems_on_submit, problems_text
 from applications.services.locks import application_lock, sketch_lock
 from applications.services.participants import check_participants, set_participants
 from applications.services.reviews import assignments_end_on_conflict
@@ -178,7 +178,7 @@ def application_submit(
         raise refusal
     problems = problems_on_submit(application)
     if problems:
-        raise DomainError(" ".join(problems), code="incomplete")
+        raise DomainError(problems_text(problems), code="incomplete")
     from_state = application.state
     last = application.versions.aggregate(last=Max("number"))["last"] or 0
     version = ApplicationVersion.objects.create(

@@ -75,8 +75,9 @@ def call_update(*, actor, call: Call, **fields) -> Call:
     for name in changed:
         setattr(call, name, fields[name])
     call.save(update_fields=changed)
-    labels = ", ".join(str(Call._meta.get_field(name).verbose_name) for name in changed)
-    event_record(actor=actor, action="call.updated", target=call, data={"fields": labels})
+    # Stored as names and shown as labels, so the log reads in the viewer's language.
+    labels = [f"applications.Call.{name}" for name in changed]
+    event_record(actor=actor, action="call.updated", target=call, data={"changed": labels})
     return call
 
 

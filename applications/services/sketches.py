@@ -20,7 +20,7 @@ from applications.models import (
     IdeaSketch,
     SketchState,
 )
-from applications.selectors.cases import missing_on_submit
+from applications.selectors.cases import missing_on_submit, problems_text
 from applications.selectors.council import council_members
 from applications.services.locks import sketch_lock
 from applications.services.participants import check_participants, set_participants
@@ -121,10 +121,7 @@ def idea_sketch_submit(*, actor: User, sketch: IdeaSketch, at: dt.datetime | Non
         raise refusal
     missing = missing_on_submit(sketch)
     if missing:
-        raise DomainError(
-            _("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(missing)},
-            code="incomplete",
-        )
+        raise DomainError(problems_text(missing), code="incomplete")
     from_state = sketch.state
     if sketch.registration_id is None:
         sketch.registration = registration_number_allocate(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.events import event_record, recorded_by
+from core.events import event_record, recorded_by, recording_time
 from core.models import (
     CASE_KINDS,
     HAND_KINDS,
@@ -220,6 +220,7 @@ def ledger_entry_record(
         amount=amount,
         value_date=value_date,
         recorded_by=recorded_by(actor),
+        recorded_at=recording_time(),
         case=case,
         organisation=organisation,
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
@@ -288,6 +289,7 @@ def ledger_entry_reverse(
         amount=entry.amount,
         value_date=value_date,
         recorded_by=recorded_by(actor),
+        recorded_at=recording_time(),
         case=entry.case,
         organisation=entry.organisation,
         year=entry.year,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import BoardDecision, BoardOutcome, FundingSource
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recording_time
 from core.money import format_kr
 from core.notices import notify
 from projects import notices
@@ -56,6 +56,7 @@ def project_create_from_grant(*, actor, decision: BoardDecision) -> Project:
         starts_on=application.planned_start,
         ends_on=application.planned_end,
         revision_required=reduced,
+        created_at=recording_time(),
     )
     ProjectParticipant.objects.bulk_create(
         ProjectParticipant(project=project, organisation_id=p.organisation_id, role=p.role)

@@ -30,7 +30,21 @@
     });
     /* After a refused form, move focus to the summary so that it is read out first. */
     var summary = document.querySelector("[data-error-summary]");
-    if (summary) summary.focus();
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    /* After a saved form, move focus to the confirmation, so that it is read out first and
+       the next Tab continues from it. */
+    var confirmation = document.querySelector("[data-messages]");
+    if (confirmation) {
+      confirmation.focus();
+      return;
+    }
+    /* A link to a field (the list of what is missing before submitting) puts the cursor in
+       it, not only the field on screen. */
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (target && target.matches("input, select, textarea")) target.focus();
   });
 
   /* Session timeout (WCAG 2.2.1): warn before the session ends and offer to extend it. */

@@ -264,8 +264,9 @@ def test_amount_requested_must_equal_the_fund_financed_budget(ready, applicant):
     update(ready, applicant, amount_requested=3_500_000)
     [problem] = problems_on_submit(ready)
     for amount in (3_500_000, 3_000_000, 500_000):
-        assert format_kr(amount) in problem
-    assert "3\u00a0500\u00a0000\u00a0kr" in problem
+        assert format_kr(amount) in problem.text
+    assert "3\u00a0500\u00a0000\u00a0kr" in problem.text
+    assert problem.anchor == "id_amount_requested"
     error = assert_submit_refused(ready, applicant)
     assert error.code == "incomplete"
     assert format_kr(3_500_000) in error.message
@@ -276,7 +277,8 @@ def test_amount_requested_must_equal_the_fund_financed_budget(ready, applicant):
 def test_an_empty_required_table_stops_submitting(ready, applicant, table):
     update(ready, applicant, rows={table: []})
     expected = str(versions.TABLES_BY_NAME[table].title).lower()
-    assert any(expected in problem for problem in problems_on_submit(ready))
+    [problem] = [p for p in problems_on_submit(ready) if p.anchor == f"{table}-table-heading"]
+    assert expected in problem.text
     assert assert_submit_refused(ready, applicant).code == "incomplete"
 
 
@@ -298,7 +300,7 @@ def test_budget_recipients_must_be_owner_co_owner_or_city_partner(
         assert submit(ready, applicant).number == 1
     else:
         assert len(problems) == 1
-        assert chosen.name in problems[0]
+        assert chosen.name in problems[0].text
         assert assert_submit_refused(ready, applicant).code == "incomplete"
 
 
@@ -308,8 +310,8 @@ def test_budget_rows_outside_the_planned_years_stop_submitting(ready, applicant)
     budget[1]["year"] = YEAR - 1
     update(ready, applicant, rows={"budget": budget})
     [problem] = problems_on_submit(ready)
-    assert str(YEAR - 1) in problem
-    assert str(YEAR + 1) in problem
+    assert str(YEAR - 1) in problem.text
+    assert str(YEAR + 1) in problem.text
     assert assert_submit_refused(ready, applicant).code == "incomplete"
 
 
@@ -713,7 +715,7 @@ def test_a_period_stored_before_the_bound_cannot_be_submitted(ready, applicant):
         planned_start=dt.date(2001, 1, 1), planned_end=dt.date(9999, 12, 31)
     )
     ready.refresh_from_db()
-    assert any("tidigast" in p or "earliest" in p for p in problems_on_submit(ready))
+    assert any("tidigast" in p.text or "earliest" in p.text for p in problems_on_submit(ready))
     with pytest.raises(DomainError) as refused:
         submit(ready, applicant)
     assert refused.value.code == "incomplete"
@@ -733,3 +735,26 @@ def test_a_tampered_table_is_named_at_the_top_and_nothing_is_saved(ready, applic
     assert "kunde inte läsas" in response.content.decode()
     ready.refresh_from_db()
     assert ready.title == TITLE
+
+
+def test_the_list_of_what_is_missing_names_each_field_once_as_a_link_to_it(
+    client, ready, applicant
+):
+    """A label with a comma ("Utvärderingsdesign, beskrivning") is one item, not three."""
+    update(ready, applicant, evaluation_design_text="", summary="")
+    problems = problems_on_submit(ready)
+    assert [(p.text, p.anchor) for p in problems] == [
+        ("Sammanfattning", "id_summary"),
+        ("Utvärderingsdesign, beskrivning", "id_evaluation_design_text"),
+    ]
+    error = assert_submit_refused(ready, applicant)
+    assert error.message == "Fyll i: Sammanfattning; Utvärderingsdesign, beskrivning."
+    client.force_login(applicant)
+    edit = f"/applications/{ready.pk}/edit/"
+    form = client.get(edit).content.decode()
+    for page in (f"/applications/{ready.pk}/", f"/applications/{ready.pk}/submit/"):
+        html = client.get(page).content.decode()
+        for problem in problems:
+            link = f'<a href="{edit}#{problem.anchor}">{problem.text}</a>'
+            assert html.count(link) == 1, (page, link)
+            assert f'id="{problem.anchor}"' in form

@@ -11,11 +11,12 @@ import puremagic
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications import services, states
 from applications.models import CALL_FIELDS, Call, CallDocument, CallState, DecisionRoute
 from core.errors import DomainError
+from core.events import describe
 from core.files import safe_name, store_upload
 from core.http import file_download
 from core.models import Event, Fund
@@ -342,6 +343,26 @@ def test_a_draft_changes_freely(make_call, fund_admin, other_fund, today):
     assert call.indicative_budget == 0
     assert call.decision_route == DecisionRoute.FOUR_MONTH_REPORT
     assert Event.objects.for_target(call).first().action == "call.updated"
+
+
+def test_the_log_names_the_changed_fields_in_the_readers_language(make_call, fund_admin):
+    """Changed in Swedish, read in English: the labels are looked up when the log is read."""
+    call = make_call()
+    with translation.override("sv"):
+        services.call_update(
+            actor=fund_admin,
+            call=call,
+            **fields_of(call, indicative_budget=1, decision_route=DecisionRoute.FOUR_MONTH_REPORT),
+        )
+    event = Event.objects.for_target(call).first()
+    with translation.override("en"):
+        assert describe(event) == (
+            "Call details changed: indicative budget (kr); how the board decides"
+        )
+    with translation.override("sv"):
+        assert describe(event) == (
+            "Utlysningens uppgifter ändrades: preliminär budget (kr); hur kommunstyrelsen beslutar"
+        )
 
 
 def test_saving_without_changes_logs_nothing(make_call, fund_admin):

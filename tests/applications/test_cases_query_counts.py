@@ -699,18 +699,33 @@ def test_compare_with_many_changed_rows(
 def test_start_page_of_an_applicant_with_many_drafts(
     client, applicant, organisation, open_call, assert_same_at_n_and_10n
 ):
-    """Every case waiting for the applicant is listed: draft and returned sketches, applicable
-    sketches without an application, draft applications and revisions asked for."""
+    """The cases waiting for the applicant (draft and returned sketches, applicable sketches
+    without an application, draft applications and revisions asked for) and those waiting for
+    the council or the board: the first five of each kind, the rest counted, from the
+    database."""
     client.force_login(applicant)
 
     def grow(count):
         for _ in range(count):
-            for state in (SketchState.DRAFT, SketchState.RETURNED, SketchState.APPLICABLE):
+            for state in (
+                SketchState.DRAFT,
+                SketchState.RETURNED,
+                SketchState.APPLICABLE,
+                SketchState.SUBMITTED,
+            ):
                 _sketch(open_call, organisation, applicant, state)
-            for state in (ApplicationState.DRAFT, ApplicationState.REVISION_REQUESTED):
+            for state in (
+                ApplicationState.DRAFT,
+                ApplicationState.REVISION_REQUESTED,
+                ApplicationState.SUBMITTED,
+                ApplicationState.RECOMMENDED,
+            ):
                 _application(open_call, organisation, applicant, state)
 
     assert_same_at_n_and_10n(client, "/", grow)
     sections = client.get("/").context["sections"]
     mine = next(section for section in sections if section.role == Role.APPLICANT)
-    assert len(mine.actions) == 5 * 30
+    # 30 of each: 90 sketches and 60 applications to finish, 30 sketches and 60 applications
+    # with others; five of each listed and the rest counted.
+    assert [item.count for item in mine.actions] == [None] * 5 + [85] + [None] * 5 + [55]
+    assert [item.count for item in mine.waiting] == [None] * 5 + [25] + [None] * 5 + [55]

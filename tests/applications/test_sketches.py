@@ -4,6 +4,7 @@ decisions (conflicts, quorum, concurrency); the e-mails and events they leave be
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from applications import services
 from applications.models import ApplicabilityDecision, CouncilMeeting, IdeaSketch, SketchState
@@ -262,11 +264,29 @@ def test_incomplete_sketch_refused_with_the_missing_fields(applicant, open_call,
     with refused("incomplete") as info:
         services.idea_sketch_submit(actor=applicant, sketch=bare)
     for name in ("summary", "contact_email", "estimated_amount"):
-        assert str(IdeaSketch._meta.get_field(name).verbose_name) in info.value.message
-    assert str(IdeaSketch._meta.get_field("contact_phone").verbose_name) not in info.value.message
+        assert str(capfirst(IdeaSketch._meta.get_field(name).verbose_name)) in info.value.message
+    phone = str(capfirst(IdeaSketch._meta.get_field("contact_phone").verbose_name))
+    assert phone not in info.value.message
     bare.refresh_from_db()
     assert bare.state == S.DRAFT
     assert bare.registration is None
+
+
+def test_the_submit_page_lists_each_missing_field_once_as_a_link_to_it(
+    client, applicant, open_call, organisation
+):
+    bare = services.idea_sketch_create(
+        actor=applicant, call=open_call, owner=organisation, title="Bara en titel"
+    )
+    client.force_login(applicant)
+    page = client.get(f"/sketches/{bare.pk}/submit/").content.decode()
+    form = client.get(f"/sketches/{bare.pk}/edit/").content.decode()
+    missing = page.split('id="missing-fields"', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r'<li><a href="/sketches/\d+/edit/#(id_\w+)">([^<]+)</a></li>', missing)
+    assert missing.count("<li>") == len(items) == len(SKETCH_FIELDS) - 2  # title and telephone
+    assert ("id_contact_email", "Kontaktpersonens e-postadress") in items
+    for anchor, _label in items:
+        assert f'id="{anchor}"' in form
 
 
 def test_a_draft_cannot_be_submitted_after_the_deadline(sketch, submit, open_call):

@@ -25,13 +25,16 @@ def browser():
 
 @pytest.fixture
 def visitor(browser, live_server, request):
-    """Make a Visitor: ``visitor(who="anna", language="sv")``. Each is closed (and checked for
+    """Make a Visitor: ``visitor(who="anna", language="sv")`` (``narrow=True``: every page also
+    at 320 px). Each is closed (and checked for
     CSP violations once more) at the end of the test."""
     made = []
     counter = [0]
 
-    def make(who: str = "", language: str = "sv") -> Visitor:
-        one = Visitor(browser, live_server.url, request.node.name, who, language, counter)
+    def make(who: str = "", language: str = "sv", *, narrow: bool = False) -> Visitor:
+        one = Visitor(
+            browser, live_server.url, request.node.name, who, language, counter, narrow=narrow
+        )
         if not made:
             shutil.rmtree(one.folder, ignore_errors=True)  # screenshots of this run only
         made.append(one)

@@ -5,7 +5,11 @@ Every page a test visits through ``Visitor.goto``/``Visitor.submit``/``Visitor.c
 - checked for Content-Security-Policy violations: the live server sends the production policy
   and the browser enforces it (axe is injected as an init script, which the policy does not
   govern, so nothing has to be bypassed); any violation fails the test;
-- saved as a full-page screenshot in ``artifacts/screenshots/<test>/`` for people to look at.
+- saved as a full-page screenshot in ``artifacts/screenshots/<test>/`` for people to look at;
+- for a narrow Visitor (the page walk), also at 640 and 320 px wide (1280 px at 200 and 400 %
+  zoom): the document is no wider than the viewport, nothing outside a table's own scroll
+  region sticks out or is clipped (WCAG 1.4.10); at 320 px axe finds nothing, and a second
+  screenshot is kept.
 """
 
 from __future__ import annotations
@@ -30,6 +34,36 @@ CHROMIUM_ARGS = [
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+# Wide: a laptop. Zoomed: the laptop at 200 %. Narrow: at 400 %, the width WCAG 1.4.10
+# (reflow) asks for.
+WIDE = {"width": 1280, "height": 900}
+ZOOMED = {"width": 640, "height": 450}
+NARROW = {"width": 320, "height": 640}
+
+# What sticks out of the viewport at the current width, outside a table's own scroll region
+# (.table-scroll): the document must not scroll sideways, and no text may be clipped.
+_OVERFLOW = """
+() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.classList.length ? "." + [...el.classList].join(".") : "");
+  const problems = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(".table-scroll, dialog:not([open])")) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (box.right > width + 1 || box.left < -1) {
+      problems.push(`${name(el)} spans ${Math.round(box.left)}-${Math.round(box.right)} px`);
+    } else if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 1 &&
+               !["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName) &&
+               ["hidden", "clip"].includes(getComputedStyle(el).overflowX)) {
+      problems.push(`${name(el)} clips ${el.scrollWidth - el.clientWidth} px of its content`);
+    }
+  }
+  return {scrollWidth: root.scrollWidth, width: width, problems: problems.slice(0, 8)};
+}
+"""
 
 _CSP_LISTENER = """
 window.__cspViolations = [];
@@ -50,13 +84,22 @@ class Visitor:
     """One person's browser (a context of their own) on the live server."""
 
     def __init__(
-        self, browser, base_url: str, test_name: str, who: str = "", language="sv", counter=None
+        self,
+        browser,
+        base_url: str,
+        test_name: str,
+        who: str = "",
+        language="sv",
+        counter=None,
+        *,
+        narrow: bool = False,
     ):
         self.base_url = base_url.rstrip("/")
         self.context = browser.new_context(
-            locale="sv-SE" if language == "sv" else "en-GB",
-            viewport={"width": 1280, "height": 900},
+            locale="sv-SE" if language == "sv" else "en-GB", viewport=WIDE
         )
+        # Also check every page at 320 px: nothing scrolls sideways, axe finds nothing.
+        self.narrow = narrow
         self.context.add_init_script(path=str(AXE_SCRIPT))
         self.context.add_init_script(script=_CSP_LISTENER)
         if language != "sv":
@@ -107,8 +150,33 @@ class Visitor:
     # --- checks -------------------------------------------------------------------------------
 
     def check(self, label: str) -> None:
-        """Run axe and the CSP check on the current state of the page, and save a screenshot."""
+        """Run axe and the CSP check on the current state of the page, and save a screenshot;
+        for a narrow Visitor, at 640 and 320 px too, where nothing may stick out sideways."""
         self.page.wait_for_load_state("load")
+        self.check_axe(label)
+        if self.narrow:
+            self.page.set_viewport_size(ZOOMED)
+            try:
+                self.check_reflow(label)
+                self.page.set_viewport_size(NARROW)
+                self.check_reflow(label)
+                self.check_axe(f"{label}-320px")
+            finally:
+                self.page.set_viewport_size(WIDE)
+        self.assert_no_csp_violations(label)
+
+    def check_reflow(self, label: str) -> None:
+        """At the current (narrow) width the document is as wide as the viewport: only a
+        table's own scroll region may scroll sideways (WCAG 1.4.10)."""
+        found = self.page.evaluate(_OVERFLOW)
+        where = f"{label!r} ({self.page.url}) at {found['width']} px"
+        assert found["scrollWidth"] <= found["width"], (
+            f"{where}: the document is {found['scrollWidth']} px wide; "
+            + "; ".join(found["problems"])
+        )
+        assert not found["problems"], f"{where}: " + "; ".join(found["problems"])
+
+    def check_axe(self, label: str) -> None:
         result = self.page.evaluate(
             "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', "
             "values: tags}, resultTypes: ['violations']}); return r.violations.map(v => ({id: "
@@ -121,7 +189,6 @@ class Visitor:
         assert result == [], f"axe found violations on {label!r} ({self.page.url}):\n" + (
             json.dumps(result, indent=2, ensure_ascii=False)
         )
-        self.assert_no_csp_violations(label)
 
     def assert_no_csp_violations(self, label: str = "") -> None:
         in_page = self.page.evaluate("window.__cspViolations || []")

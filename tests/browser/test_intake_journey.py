@@ -188,13 +188,22 @@ def test_joint_sketch_to_application_revised_and_compared(
     expect(missing.locator("li")).to_have_count(1)
     expect(page.locator("main form[method=post] button[type=submit]")).to_have_count(0)
 
-    click_and_check(ada, f"main a[href='/sketches/{sketch_pk}/edit/']", "complete the sketch")
+    # The missing field is a link to it: the edit form opens with the cursor in the field.
+    field = "id_complements_ordinary_work"
+    click_and_check(ada, f"#missing-fields a[href='/sketches/{sketch_pk}/edit/#{field}']", "field")
+    assert page.evaluate("document.activeElement.id") == field
     assert page.locator("#id_title").input_value() == SKETCH["title"]  # kept from the draft
     expect(page.locator(f"input[name=co_owners][value='{skarpnack.pk}']")).to_be_checked()
     expect(page.locator(f"input[name=partners][value='{laslust.pk}']")).to_be_checked()
     page.locator("#id_complements_ordinary_work").fill(SKETCH["complements_ordinary_work"])
     ada.submit("sketch completed")
-    assert page.url.endswith(f"/sketches/{sketch_pk}/"), page.url
+    # (The browser keeps the field's fragment through the redirect; nothing on the page has it.)
+    assert page.url.split("#")[0].endswith(f"/sketches/{sketch_pk}/"), page.url
+    # Saved: focus is on the confirmation, which is read out first.
+    focused = page.evaluate(
+        "document.activeElement.matches('[data-messages]') && document.activeElement.innerText"
+    )
+    assert focused == "Idéskissen har sparats.", focused
 
     number = submit_sketch(ada, sketch_pk)
     sketch.refresh_from_db()

@@ -4,6 +4,7 @@ Content-Security-Policy is never violated, and a screenshot is kept."""
 import pytest
 from django.utils import translation
 
+from tests.browser.harness import NARROW
 from tests.matrix import SUBJECTS, build_world
 from tests.test_access_matrix import MATRIX
 
@@ -29,7 +30,7 @@ def test_every_page(visitor, language):
     seen = []
     for row, subject in pages():
         if subject not in browsers:
-            browsers[subject] = visitor(subject, language)
+            browsers[subject] = visitor(subject, language, narrow=True)
             if subject != "anonymous":
                 world.people[subject].language = language
                 world.people[subject].save(update_fields=["language"])
@@ -47,10 +48,17 @@ def test_error_pages_and_refused_forms(visitor, language):
     admin = world.people["fund_admin"]
     admin.language = language
     admin.save(update_fields=["language"])
-    browser = visitor("fund_admin", language)
+    browser = visitor("fund_admin", language, narrow=True)
     browser.login_as(admin)
     browser.goto("/users/999999/", f"404-{language}", expect_status=404)
-    applicant = visitor("applicant", language)
+    # A POST-only address opened as a page: the site's own page, in the reader's language.
+    password_reset = f"/users/{world.people['applicant'].pk}/password-reset/"
+    browser.goto(password_reset, f"405-{language}", expect_status=405)
+    with translation.override(language):
+        assert browser.page.locator("h1").inner_text() == translation.gettext(
+            "This address is not a page"
+        )
+    applicant = visitor("applicant", language, narrow=True)
     world.people["applicant"].language = language
     world.people["applicant"].save(update_fields=["language"])
     applicant.login_as(world.people["applicant"])
@@ -64,7 +72,33 @@ def test_error_pages_and_refused_forms(visitor, language):
     assert browser.page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     with translation.override(language):
         assert summary.locator("a[href='#id_full_name']").count() == 1
-    anonymous = visitor("anonymous", language)
+    anonymous = visitor("anonymous", language, narrow=True)
     anonymous.goto("/accessibility/", f"accessibility-{language}")
     anonymous.submit(f"accessibility-refused-{language}")
     assert anonymous.page.locator("[data-error-summary]").is_visible()
+
+
+def test_a_wide_table_scrolls_in_its_own_region_from_the_keyboard(visitor):
+    """At 320 px the page stays put while the applications table scrolls inside its region,
+    which is named by the table's caption, takes focus, shows it and scrolls with the arrows."""
+    world = build_world()
+    browser = visitor("fund_admin", "sv", narrow=True)
+    browser.login_as(world.people["fund_admin"])
+    browser.goto("/applications/", "applications")
+    page = browser.page
+    page.set_viewport_size(NARROW)
+    region = page.locator(".table-scroll").first
+    assert region.get_attribute("role") == "region"
+    assert region.get_attribute("tabindex") == "0"
+    caption = page.locator(f"#{region.get_attribute('aria-labelledby')}")
+    assert caption.evaluate("c => c.tagName") == "CAPTION"
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") == 320
+    page.keyboard.press("Tab")  # keyboard modality: focus shows as it would for a Tab user
+    region.focus()
+    assert region.evaluate("r => r.matches(':focus-visible')")
+    assert region.evaluate("r => getComputedStyle(r).outlineStyle") == "solid"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle())
+    assert page.evaluate("window.scrollX") == 0
+    browser.screenshot("applications-320px-region-focused")

@@ -1,16 +1,25 @@
 """Management commands."""
 
+import datetime as dt
+
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.db.models import Sum
 
 from applications.models import (
     Application,
     BoardDecision,
     BoardOutcome,
+    Call,
+    CallState,
+    CouncilMeeting,
+    IdeaSketch,
     Proposal,
     ProposalState,
+    ReviewAssignment,
     Score,
 )
 from core import access, demo
@@ -75,3 +84,45 @@ def test_demo_data_is_idempotent_and_refused_in_production(settings, capsys):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="refused"):
         call_command("demo_data")
+
+
+def test_the_demo_history_carries_the_dates_it_describes():
+    """A 2017 sketch is not "submitted" on the day the demo was loaded: every event of the
+    historic cases, their ledger entries and projects, and the cases' own timestamps lie in
+    2015-2019; and no text a user reads holds an internal source marker."""
+    call_command("demo_data")
+    end = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    calls = list(Call.objects.filter(state=CallState.DECIDED))
+    assert len(calls) == 6
+    historic = [
+        *calls,
+        *IdeaSketch.objects.filter(call__in=calls),
+        *Application.objects.filter(call__in=calls),
+        *Proposal.objects.filter(call__in=calls),
+        *ReviewAssignment.objects.filter(application__call__in=calls),
+        *CouncilMeeting.objects.filter(held_on__lt=end.date()),
+        *Project.objects.all(),
+        *Fund.objects.all(),
+    ]
+    late = []
+    for case in historic:
+        for event in Event.objects.for_target(case):
+            if event.created_at >= end:
+                late.append(f"{event.action} of {case}: {event.created_at:%Y-%m-%d}")
+        for field in case._meta.fields:
+            value = getattr(case, field.name)
+            if isinstance(field, models.DateTimeField) and value and value >= end:
+                late.append(f"{case._meta.label} {case}: {field.name} {value:%Y-%m-%d}")
+    assert late == []
+    assert not LedgerEntry.objects.filter(recorded_at__gte=end).exists()
+    # Every event of the demo that is not today's work happened in 2015-2019.
+    story = Event.objects.filter(created_at__lt=end)
+    assert story.count() > Event.objects.count() - 20
+    assert story.order_by("created_at").first().created_at.date() == demo.STORY_START
+    markers = []
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, (models.CharField, models.TextField)):
+                found = model._default_manager.filter(**{f"{field.name}__contains": "seeds/"})
+                markers += [f"{model._meta.label}.{field.name}" for _ in found[:1]]
+    assert markers == []

@@ -1,13 +1,19 @@
-"""The small shared pieces every app builds its pages from: counted start-page items and the one
-reason form. (The stored-file helpers are tested with the call documents, the case querysets'
-list filter with the sketches.)"""
+"""The small shared pieces every app builds its pages from: counted start-page items, the one
+reason form, a table's scroll region and the recording time of history. (The stored-file
+helpers are tested with the call documents, the case querysets' list filter with the
+sketches.)"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 from django.utils.translation import ngettext_lazy
 
 from core.attention import counted
+from core.events import event_record, recorded_at
 from core.forms import ReasonForm
 
 TITLE = ngettext_lazy(
@@ -45,3 +51,31 @@ def test_the_reason_form_is_required_unless_said_otherwise():
         assert labelled.fields["reason"].label == "Reason (optional)"
         assert "idempotency_key" in labelled.initial
         assert not ReasonForm({"reason": "x" * 2001}).is_valid()
+
+
+def test_a_table_scrolls_in_its_own_labelled_focusable_region():
+    html = Template(
+        '{% load layout %}{% table_scroll "t-" name "-caption" %}'
+        '<table><caption id="t-budget-caption">Budget</caption></table>{% endtable_scroll %}'
+    ).render(Context({"name": "budget"}))
+    assert (
+        '<div class="table-scroll" role="region" aria-labelledby="t-budget-caption" '
+        'tabindex="0"><table><caption id="t-budget-caption">Budget</caption></table></div>'
+    ) in html
+
+
+def test_a_table_scroll_region_must_be_named():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load layout %}{% table_scroll %}<table></table>{% endtable_scroll %}").render(
+            Context({})
+        )
+
+
+@pytest.mark.django_db
+def test_history_is_recorded_at_the_moment_it_describes_and_nothing_else_is(fund_admin):
+    moment = dt.datetime(2017, 3, 1, 9, tzinfo=dt.UTC)
+    with recorded_at(moment):
+        then = event_record(actor=fund_admin, action="user.updated", target=fund_admin)
+    now = event_record(actor=fund_admin, action="user.updated", target=fund_admin)
+    assert then.created_at == moment
+    assert now.created_at > moment

@@ -329,3 +329,24 @@ def test_someone_elses_form_key_replays_nothing(client, fund_admin, other_fund_a
     assert second.status_code == 302
     assert second["Location"] != first["Location"]
     assert User.objects.filter(email__in=["ny@x.example", "annan@x.example"]).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("sv", "Den här adressen är ingen sida"), ("en", "This address is not a page")],
+)
+def test_a_get_to_a_post_only_url_shows_the_sites_own_page_in_the_readers_language(
+    client, fund_admin, language, heading
+):
+    fund_admin.language = language
+    fund_admin.save(update_fields=["language"])
+    client.force_login(fund_admin)
+    person = factories.UserFactory()
+    for url in (f"/users/{person.pk}/password-reset/", "/accounts/logout/"):
+        response = client.get(url)
+        assert response.status_code == 405, url
+        assert "POST" in response["Allow"], url
+        page = response.content.decode()
+        assert f"<h1>{heading}</h1>" in page, url
+        assert 'class="site-nav"' in page, url  # the site's frame, with the menu
+        assert f'<html lang="{language}">' in page, url
