@@ -44,7 +44,7 @@ from applications.selectors.reviews import fund_years
 from core import conflicts
 from core import demo as core_demo
 from core.events import recorded_at
-from core.models import User
+from core.models import Delegation, User
 from core.money import format_kr, format_mnkr
 from core.notices import muted
 
@@ -210,6 +210,13 @@ def _proposal_summary(call: Call, applications: list[Application]) -> str:
     )
 
 
+def _approver(director: User, day: dt.date) -> User:
+    """The city director, or on a day she has delegated (core.demo's summer of 2017) her
+    delegate, who approves "på delegation"."""
+    delegation = Delegation.objects.active_on(day).filter(delegator=director).first()
+    return delegation.delegate if delegation is not None else director
+
+
 def decide_historic(admin, call: Call, index: int, today: dt.date) -> None:
     """The review and the board's decisions on the call's investments (see the module's
     docstring). Skipped when the call has a proposal to the board, or its applications are
@@ -261,7 +268,9 @@ def decide_historic(admin, call: Call, index: int, today: dt.date) -> None:
         Proposal.objects.filter(pk=proposal.pk).update(created_at=created, submitted_at=submitted)
         with recorded_at(approved):
             proposal = services.proposal_approve(
-                actor=users[core_demo.DIRECTOR], proposal=proposal, at=approved
+                actor=_approver(users[core_demo.DIRECTOR], round_.approved),
+                proposal=proposal,
+                at=approved,
             )
         items = sorted(proposal.items.select_related("application"), key=lambda i: i.pk)
         # The grants (with their ledger entries and projects) are recorded the day after the

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import services
-from core.events import recorded_at
+from core.events import event_record, recorded_at
 from core.models import (
     Delegation,
     EntryKind,
@@ -150,6 +150,9 @@ INJECTION_AMOUNT = 300_000_000
 INJECTION_REFERENCE = "KF 2015-06-15, årsredovisning 2014 (demodatum)"
 DIRECTOR = "malin.ek"
 BOARD_SECRETARY = "per.holm"
+# The city director's summer delegation of 2017 (demo dates): her delegate approves the
+# proposal of the spring call of 2017 "på delegation" (applications.demo_decisions).
+HISTORIC_DELEGATION = (dt.date(2017, 7, 31), dt.date(2017, 8, 20), "Semester 2017 (demo)")
 
 
 def _organisations() -> dict[str, Organisation]:
@@ -222,12 +225,43 @@ def load(*, today: dt.date | None = None) -> list[tuple[DemoPerson, User]]:
             note="Semester (demo)",
             today=day,
         )
+    _historic_delegation(director, delegate)
     _fund(users[FUND_ADMIN])
     return people
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _historic_delegation(director: User, delegate: User) -> None:
+    """Written as it was recorded then, like the historic applicants' memberships
+    (applications.demo_cases): ``services.delegation_create`` starts a delegation today or
+    later and e-mails the delegate, and the history's e-mails were never sent."""
+    start, end, note = HISTORIC_DELEGATION
+    if Delegation.objects.filter(delegator=director, valid_from=start).exists():
+        return
+    moment = _at(start - dt.timedelta(days=14), 9)
+    with recorded_at(moment):
+        delegation = Delegation.objects.create(
+            delegator=director,
+            delegate=delegate,
+            valid_from=start,
+            valid_until=end,
+            note=note,
+            created_at=moment,
+        )
+        event_record(
+            actor=director,
+            action="delegation.created",
+            target=delegation,
+            comment=note,
+            data={
+                "delegate": delegate.full_name,
+                "valid_from": start.isoformat(),
+                "valid_until": end.isoformat(),
+            },
+        )
 
 
 def _fund(admin: User) -> Fund:

@@ -112,6 +112,11 @@ def recording_time() -> dt.datetime:
     return _RECORDED_AT.get() or timezone.now()
 
 
+def recording_day() -> dt.date:
+    """The day of ``recording_time``: today, or the day ``recorded_at`` gives."""
+    return timezone.localdate(recording_time())
+
+
 def recorded_by(actor):
     """The person to record as having acted: None for the system (no actor, or anonymous)."""
     return actor if actor is not None and actor.is_authenticated else None

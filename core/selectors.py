@@ -280,11 +280,15 @@ def thread(
     about=None,
     about_choices=(),
     anchor: str = "comments",
+    comments=None,
 ) -> dict:
     """A case's comment thread for ``includes/comments.html``: its comments, oldest first
     (about one organisation's rows, with ``about``), each with the address that withdraws it
-    (``withdraw(comment)``), and the form's address and one-time key."""
-    comments = list(Comment.objects.on(target, about=about))
+    (``withdraw(comment)``), and the form's address and one-time key. ``comments``: the
+    thread's comments when the caller has loaded them already (several threads of one target
+    from one query)."""
+    if comments is None:
+        comments = list(Comment.objects.on(target, about=about))
     for comment in comments:
         comment.withdraw_url = withdraw(comment)
     return {

@@ -5,10 +5,10 @@ its author."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.events import recording_time
 from core.models import Comment, Organisation, User
 
 MAX_LENGTH = 5000
@@ -34,7 +34,12 @@ def comment_add(
             field="text",
         )
     return Comment.objects.create(
-        target=target, author=actor, organisation=organisation, about=about, text=text
+        target=target,
+        author=actor,
+        organisation=organisation,
+        about=about,
+        text=text,
+        created_at=recording_time(),
     )
 
 
@@ -46,7 +51,7 @@ def comment_withdraw(*, actor: User, comment: Comment) -> Comment:
         raise DomainError(_("Only the author can withdraw a comment."), code="not_author")
     if comment.withdrawn_at is not None:
         raise DomainError(_("The comment has already been withdrawn."), code="withdrawn")
-    comment.withdrawn_at = timezone.now()
+    comment.withdrawn_at = recording_time()
     comment.withdrawn_by = actor
     comment.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return comment

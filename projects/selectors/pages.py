@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from applications.models.sketches import split_participants
 from core.charts import ReferenceLine, Series, line_chart
 from core.events import activity_log
-from core.models import LedgerEntry, Organisation
+from core.models import Comment, LedgerEntry, Organisation
 from core.selectors import thread
 from projects import access
 from projects.models import (
@@ -173,7 +173,7 @@ def report_thread(report: ProgressReport, may_comment: bool) -> dict:
     )
 
 
-def evaluation_thread(project, evaluation, organisation, about_choices=()) -> dict:
+def evaluation_thread(project, evaluation, organisation, about_choices=(), comments=None) -> dict:
     """The comments on one benefiting organisation's rows (or, without one, the form that
     writes about the rows of ``about_choices``)."""
     found = thread(
@@ -186,9 +186,10 @@ def evaluation_thread(project, evaluation, organisation, about_choices=()) -> di
         can_comment=bool(about_choices),
         about_choices=about_choices,
         anchor=f"comments-{organisation.pk}" if organisation else "comments",
+        comments=comments,
     )
     if organisation is None:
-        found["comments"] = []  # the form alone; each organisation's thread is shown apart
+        found["form_only"] = True  # each organisation's thread is shown apart
     return found
 
 
@@ -357,8 +358,18 @@ def evaluation_page(user, project: Project) -> dict:
     completed = evaluation is not None and evaluation.state == EvaluationState.COMPLETED
     if completed:
         about = {row["organisation"].pk: row["organisation"] for row in rows}
+        by_about = defaultdict(list)
+        for comment in Comment.objects.on(evaluation):
+            by_about[comment.about_id].append(comment)
         for organisation in sorted(about.values(), key=lambda org: org.name):
-            threads.append((organisation, evaluation_thread(project, evaluation, organisation)))
+            threads.append(
+                (
+                    organisation,
+                    evaluation_thread(
+                        project, evaluation, organisation, comments=by_about[organisation.pk]
+                    ),
+                )
+            )
     can_edit = access.can_evaluate(user, project) and (
         (evaluation is None and evaluation_start_refusal(project) is None)
         or (evaluation is not None and EVALUATION.is_editable(evaluation))
@@ -377,6 +388,7 @@ def evaluation_page(user, project: Project) -> dict:
             evaluation,
             None,
             about_choices=access.evaluation_comment_about(user, project),
+            comments=[],
         )
         if completed
         else None,

@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import CostType
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recording_time
 from core.notices import notify
 from core.selectors import fund_administrators
 from core.services.ledger import fund_lock
@@ -52,7 +51,9 @@ def change_request_create(*, actor, project: Project, kind: str) -> ChangeReques
     if refusal is not None:
         raise refusal
     base = project.current_version
-    change = ChangeRequest.objects.create(project=project, kind=kind, created_by=actor, base=base)
+    change = ChangeRequest.objects.create(
+        project=project, kind=kind, created_by=actor, base=base, created_at=recording_time()
+    )
     ChangeBudgetLine.objects.bulk_create(
         ChangeBudgetLine(
             change=change,
@@ -153,7 +154,7 @@ def change_request_submit(*, actor, change: ChangeRequest) -> ChangeRequest:
     if refusal is not None:
         raise refusal
     change.state = C.SUBMITTED
-    change.submitted_at = timezone.now()
+    change.submitted_at = recording_time()
     change.submitted_by = actor
     change.save(update_fields=["state", "submitted_at", "submitted_by"])
     event_record(
@@ -242,6 +243,7 @@ def change_request_approve(*, actor, change: ChangeRequest, reason: str = "") ->
         ends_on=change.ends_on or base.ends_on,
         scope=change.scope or base.scope,
         created_by=actor,
+        created_at=recording_time(),
     )
     BudgetLine.objects.bulk_create(
         BudgetLine(
@@ -274,7 +276,7 @@ def change_request_approve(*, actor, change: ChangeRequest, reason: str = "") ->
     project.save(update_fields=fields)
     reason = (reason or "").strip()
     change.state = C.APPROVED
-    change.decided_at = timezone.now()
+    change.decided_at = recording_time()
     change.decided_by = actor
     change.decision_reason = reason
     change.result = version
@@ -301,7 +303,7 @@ def change_request_reject(*, actor, change: ChangeRequest, reason: str) -> Chang
     if not reason:
         raise DomainError(_("Give the reason for rejecting the change."), field="reason")
     change.state = C.REJECTED
-    change.decided_at = timezone.now()
+    change.decided_at = recording_time()
     change.decided_by = actor
     change.decision_reason = reason
     change.save(update_fields=["state", "decided_at", "decided_by", "decision_reason"])

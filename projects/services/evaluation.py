@@ -6,12 +6,11 @@ evaluated and tells the benefiting organisations, who may comment on the rows ab
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import EvaluationDesign
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recording_time
 from core.files import store_upload
 from core.models import Organisation
 from core.money import format_kr
@@ -83,7 +82,9 @@ def evaluation_update(
         refusal = evaluation_start_refusal(project)
         if refusal is not None:
             raise refusal
-        evaluation = Evaluation.objects.create(project=project, created_by=actor)
+        evaluation = Evaluation.objects.create(
+            project=project, created_by=actor, created_at=recording_time()
+        )
     evaluation = evaluation_lock(evaluation)
     EVALUATION.check_editable(evaluation)
     unknown = set(fields) - {*FIELDS, "economic_effects"}
@@ -127,7 +128,7 @@ def evaluation_complete(*, actor, evaluation: Evaluation) -> Evaluation:
     if problems:
         raise DomainError(" ".join(problems), code="incomplete")
     evaluation.state = E.COMPLETED
-    evaluation.completed_at = timezone.now()
+    evaluation.completed_at = recording_time()
     evaluation.completed_by = actor
     evaluation.save(update_fields=["state", "completed_at", "completed_by"])
     project.state = ProjectState.EVALUATED

@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recording_day, recording_time
 from core.models import Organisation, User
 from core.notices import notify
 from projects import notices
@@ -40,7 +39,7 @@ def project_assign(
     today: dt.date | None = None,
 ) -> ProjectAssignment:
     """Name someone to a part in the project from ``valid_from`` (today by default)."""
-    day = today or timezone.localdate()
+    day = today or recording_day()
     project = project_lock(project)
     if project.state in OVER:
         raise DomainError(
@@ -92,6 +91,7 @@ def project_assign(
         valid_from=valid_from,
         valid_until=valid_until,
         assigned_by=actor,
+        assigned_at=recording_time(),
     )
     event_record(
         actor=actor,
@@ -115,7 +115,7 @@ def project_assign(
 def _end_or_withdraw(actor, project, assignment: ProjectAssignment, last_day: dt.date) -> None:
     data = {"name": assignment.name, "part": assignment.role}
     if last_day < assignment.valid_from:
-        assignment.withdrawn_at = timezone.now()
+        assignment.withdrawn_at = recording_time()
         assignment.save(update_fields=["withdrawn_at"])
         event_record(actor=actor, action="project.assignment_withdrawn", target=project, data=data)
         return
@@ -140,7 +140,7 @@ def project_assignment_end(
 ) -> ProjectAssignment:
     """End an assignment on ``valid_until`` (today by default; never in the past); one that
     has not begun by then is withdrawn."""
-    day = today or timezone.localdate()
+    day = today or recording_day()
     project = project_lock(assignment.project)
     assignment = ProjectAssignment.objects.select_for_update().get(pk=assignment.pk)
     last_day = valid_until or day

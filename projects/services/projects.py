@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import BoardDecision, BoardOutcome, FundingSource
 from core.errors import DomainError
-from core.events import event_record, recording_time
+from core.events import event_record, recording_day, recording_time
 from core.money import format_kr
 from core.notices import notify
 from projects import notices
@@ -83,6 +82,7 @@ def project_create_from_grant(*, actor, decision: BoardDecision) -> Project:
         starts_on=project.starts_on,
         ends_on=project.ends_on,
         created_by=actor,
+        created_at=recording_time(),
     )
     fund_rows = [
         (row.year, row.recipient_id, row.cost_type, row.amount)
@@ -128,7 +128,7 @@ def project_create_from_grant(*, actor, decision: BoardDecision) -> Project:
 
 def _fallback_years(project: Project, amount: int) -> dict[int, int]:
     """Without amounts per year, the whole grant falls in the first year of the period."""
-    year = project.starts_on.year if project.starts_on else timezone.localdate().year
+    year = project.starts_on.year if project.starts_on else recording_day().year
     return {year: amount}
 
 
@@ -150,7 +150,7 @@ def condition_meet(
     *, actor, condition: Condition, note: str = "", today: dt.date | None = None
 ) -> Condition:
     """A fund administrator checks off one of the board's conditions, with a note."""
-    day = today or timezone.localdate()
+    day = today or recording_day()
     project = project_lock(condition.project)
     condition = Condition.objects.select_for_update().get(pk=condition.pk)
     if project.state != S.STARTING:
@@ -222,7 +222,7 @@ def project_activate(*, actor, project: Project, today: dt.date | None = None) -
     refusal = start_refusal(project)
     if refusal is not None:
         raise refusal
-    project.activated_on = today or timezone.localdate()
+    project.activated_on = today or recording_day()
     project.save(update_fields=["activated_on"])
     return _move(actor=actor, project=project, to=S.ACTIVE, action="project.activated")
 
@@ -266,7 +266,7 @@ def project_cancel(*, actor, project: Project, reason: str) -> Project:
 def project_phase_end(*, actor, project: Project, today: dt.date | None = None) -> Project:
     """The investment phase has ended (on or after its end date): the evaluation comes next,
     and what will not be paid can be released."""
-    day = today or timezone.localdate()
+    day = today or recording_day()
     project = project_lock(project)
     PROJECT.check(project, S.PHASE_ENDED)
     if project.ends_on and day < project.ends_on:

@@ -9,11 +9,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.events import event_record
+from core.events import event_record, recording_day, recording_time
 from core.files import store_upload
 from core.notices import notify
 from core.selectors import city_director_and_delegates, fund_administrators
@@ -44,7 +43,7 @@ def progress_reports_create_due(
     (active, paused or with its investment phase just ended). Safe to run again and at the same
     time as another run: each period's report is made once (a unique key per project and
     period). Returns how many were made."""
-    day = today or timezone.localdate()
+    day = today or recording_day()
     projects = Project.objects.filter(state__in=REPORTING).select_related("registration__fund")
     if project is not None:
         projects = projects.filter(pk=project.pk)
@@ -57,7 +56,9 @@ def progress_reports_create_due(
             due = end + dt.timedelta(days=item.registration.fund.report_due_days)
             try:
                 with transaction.atomic():
-                    ProgressReport.objects.create(project=item, period_end=end, due_on=due)
+                    ProgressReport.objects.create(
+                        project=item, period_end=end, due_on=due, created_at=recording_time()
+                    )
                     event_record(
                         actor=None,
                         action="project.reports_due",
@@ -147,7 +148,7 @@ def progress_report_submit(
     if problems:
         raise DomainError(" ".join(problems), code="incomplete")
     report.state = R.SUBMITTED
-    report.submitted_at = timezone.now()
+    report.submitted_at = recording_time()
     report.submitted_by = actor
     report.save(update_fields=["state", "submitted_at", "submitted_by"])
     period = report.period_end.isoformat()
@@ -176,7 +177,7 @@ def progress_report_review(*, actor, report: ProgressReport) -> ProgressReport:
     report = report_lock(report)
     from_state = REPORT.check(report, R.REVIEWED)
     report.state = R.REVIEWED
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = recording_time()
     report.reviewed_by = actor
     report.save(update_fields=["state", "reviewed_at", "reviewed_by"])
     event_record(
@@ -246,7 +247,7 @@ def report_attachment_remove(*, actor, attachment: ReportAttachment) -> ReportAt
     REPORT.check_editable(report)
     attachment = ReportAttachment.objects.select_for_update().get(pk=attachment.pk)
     if attachment.removed_at is None:
-        attachment.removed_at = timezone.now()
+        attachment.removed_at = recording_time()
         attachment.save(update_fields=["removed_at"])
         event_record(
             actor=actor,
@@ -288,7 +289,7 @@ def progress_reminders_send(*, today: dt.date | None = None) -> int:
     today, each reminder once: it is claimed by inserting its unique row in the same
     transaction that queues the e-mail, so two runs at once (or the same run twice) send it
     once. Returns how many reminders this run sent."""
-    day = today or timezone.localdate()
+    day = today or recording_day()
     horizon = day + dt.timedelta(days=BEFORE_DAYS)
     sent = 0
     reports = (
