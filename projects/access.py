@@ -13,7 +13,7 @@ def can_list_projects(user) -> bool:
     return access.is_person(user) and (
         access.reads_everything(user)
         or access.has_any_role(user, {Role.COUNCIL_MEMBER, Role.BOARD_SECRETARY})
-        or bool(access.organisations_of(user))
+        or bool(access.organisation_ids_of(user))
     )
 
 

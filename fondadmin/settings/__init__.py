@@ -148,6 +148,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication ----------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "core.User"
+# The model backend, loading each request's person with their roles in the same query.
+AUTHENTICATION_BACKENDS = ["core.backends.PersonBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
