@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
+
 # The start page groups items under the role they concern; "delegate" is the city director's
 # delegate acting during a delegation.
 DELEGATE = "delegate"
@@ -39,3 +41,11 @@ def counted(role: str, count: int, title, *, url: str = "", detail: str = "", ki
             kind=kind,
         )
     ]
+
+
+def first_and_count(queryset, n: int) -> tuple[list, int]:
+    """The first ``n`` rows of an ordered queryset and how many rows it has in all, from one
+    query (a window count, worked out before the limit): a start page shows a few and counts
+    the rest, however many there are."""
+    rows = list(queryset.annotate(attention_total=Window(Count("pk")))[:n])
+    return rows, (rows[0].attention_total if rows else 0)

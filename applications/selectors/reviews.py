@@ -184,6 +184,17 @@ def assignments_of(user, *, open_only: bool = False):
     )
 
 
+def open_tasks_of(user):
+    """The reviewer's assignments with something to do now, soonest due first (read from
+    their own index, however many assignments the reviewer has had)."""
+    return (
+        ReviewAssignment.objects.for_reviewer(user)
+        .open_tasks()
+        .select_related("application__registration")
+        .order_by("due_on", "assigned_at", "pk")
+    )
+
+
 def assignment_rows(assignments) -> list[tuple[ReviewAssignment, str, str]]:
     """Assignments (a page of ``assignments_of``) with their status and its text ("closed":
     nothing to review any longer, the application has moved on)."""
