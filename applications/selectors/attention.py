@@ -140,7 +140,7 @@ def attention_for(user) -> list[Attention]:
     return items
 
 
-# The start page lists this many of the reviewer's tasks; the rest are counted.
+# The start page lists this many of a person's tasks of a kind; the rest are counted.
 TASKS_SHOWN = 5
 
 
@@ -219,7 +219,8 @@ def _admin_decisions() -> list[Attention]:
 
 def _applicant_cases(user) -> list[Attention]:
     """The applicant's organisations' cases that wait for them: drafts to finish, sketches
-    returned for completion, applicable sketches without an application, revisions asked for."""
+    returned for completion, applicable sketches without an application, revisions asked for.
+    The oldest few of each kind, and the rest counted."""
     owners = [org.pk for org in access.applicant_organisations(user)]
     if not owners:
         return []
@@ -235,6 +236,7 @@ def _applicant_cases(user) -> list[Attention]:
         .select_related("call", "registration")
         .order_by("created_at")
     )
+    sketches, total = first_and_count(sketches, TASKS_SHOWN)
     for sketch in sketches:
         items.append(
             Attention(
@@ -244,6 +246,16 @@ def _applicant_cases(user) -> list[Attention]:
                 detail=str(sketch.registration or sketch.call.title),
             )
         )
+    items += counted(
+        Role.APPLICANT,
+        total - len(sketches),
+        ngettext_lazy(
+            "%(count)s more idea sketch waits for you",
+            "%(count)s more idea sketches wait for you",
+            "count",
+        ),
+        url=reverse("sketches:list"),
+    )
     application_texts = {
         ApplicationState.DRAFT: _("Finish and submit the application"),
         ApplicationState.REVISION_REQUESTED: _("Revise the application"),
@@ -253,6 +265,7 @@ def _applicant_cases(user) -> list[Attention]:
         .select_related("registration")
         .order_by("created_at")
     )
+    applications, total = first_and_count(applications, TASKS_SHOWN)
     for application in applications:
         items.append(
             Attention(
@@ -263,4 +276,14 @@ def _applicant_cases(user) -> list[Attention]:
                 detail=str(application.registration),
             )
         )
+    items += counted(
+        Role.APPLICANT,
+        total - len(applications),
+        ngettext_lazy(
+            "%(count)s more application waits for you",
+            "%(count)s more applications wait for you",
+            "count",
+        ),
+        url=reverse("applications:list"),
+    )
     return items

@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import services, versions
@@ -699,8 +700,9 @@ def test_compare_with_many_changed_rows(
 def test_start_page_of_an_applicant_with_many_drafts(
     client, applicant, organisation, open_call, assert_same_at_n_and_10n
 ):
-    """Every case waiting for the applicant is listed: draft and returned sketches, applicable
-    sketches without an application, draft applications and revisions asked for."""
+    """The cases waiting for the applicant (draft and returned sketches, applicable sketches
+    without an application, draft applications and revisions asked for): the oldest five
+    sketches and five applications listed, the others counted with a link to their list."""
     client.force_login(applicant)
 
     def grow(count):
@@ -713,4 +715,10 @@ def test_start_page_of_an_applicant_with_many_drafts(
     assert_same_at_n_and_10n(client, "/", grow)
     sections = client.get("/").context["sections"]
     mine = next(section for section in sections if section.role == Role.APPLICANT)
-    assert len(mine.actions) == 5 * 30
+    listed = [item for item in mine.actions if item.count is None]
+    counted = [(item.count, item.url) for item in mine.actions if item.count is not None]
+    assert len(listed) == 10
+    assert counted == [
+        (3 * 30 - 5, reverse("sketches:list")),
+        (2 * 30 - 5, reverse("applications:list")),
+    ]
