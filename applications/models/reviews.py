@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -97,6 +97,22 @@ class AssignmentQuerySet(models.QuerySet):
     def open_tasks(self):
         """Assignments with something to do now (``to_do``, read from its own index)."""
         return self.filter(to_do=True)
+
+    def with_reviews_on_current(self):
+        """Annotated ``score_on_current`` and ``statement_on_current``: the reviewer's score
+        and statement on the application's current version (their ids, or None), so that a
+        list tells what is written without loading every review. Each is a subquery of its
+        own row (no join in the outer query, so the list's count stays a scan of one index)."""
+        current = {
+            "assignment": OuterRef("pk"),
+            "version": F("assignment__application__current_version"),
+        }
+        return self.annotate(
+            score_on_current=Subquery(Score.objects.filter(**current).values("pk")[:1]),
+            statement_on_current=Subquery(
+                ReviewStatement.objects.filter(**current).values("pk")[:1]
+            ),
+        )
 
 
 class ReviewAssignment(models.Model):
