@@ -1,14 +1,18 @@
-"""The small shared pieces every app builds its pages from: counted start-page items and the one
-reason form. (The stored-file helpers are tested with the call documents, the case querysets'
-list filter with the sketches.)"""
+"""The small shared pieces every app builds its pages from: counted start-page items, the one
+reason form and the filters' quick select. (The stored-file helpers are tested with the call
+documents, the case querysets' list filter with the sketches.)"""
 
 from __future__ import annotations
 
+import pytest
+from django import forms
 from django.utils import translation
 from django.utils.translation import ngettext_lazy
+from pytest_django.asserts import assertHTMLEqual
 
 from core.attention import counted
 from core.forms import ReasonForm
+from core.forms.widgets import QuickSelect
 
 TITLE = ngettext_lazy(
     "%(count)s idea sketch waits for the council's decision",
@@ -45,3 +49,28 @@ def test_the_reason_form_is_required_unless_said_otherwise():
         assert labelled.fields["reason"].label == "Reason (optional)"
         assert "idempotency_key" in labelled.initial
         assert not ReasonForm({"reason": "x" * 2001}).is_valid()
+
+
+@pytest.mark.parametrize("value", ["", "2", None])
+def test_the_quick_select_renders_what_djangos_select_does(value):
+    choices = [
+        ("", "Alla"),
+        ("1", 'Farsta <"stadsdelsnämnd"> & co'),
+        ("Grupp & <x>", [("2", "Två"), ("3", "Tre")]),
+    ]
+    attrs = {"class": "form-select", "id": "id_val", "required": True, "disabled": False}
+    django_select = forms.Select(attrs=attrs, choices=choices).render("val", value)
+    quick = QuickSelect(attrs=attrs, choices=choices).render("val", value)
+    assertHTMLEqual(quick, django_select)
+
+
+@pytest.mark.django_db
+def test_filter_forms_render_their_selects_quickly_and_the_same():
+    from core.forms import UserFilterForm
+
+    form = UserFilterForm({"role": "auditor"})
+    assert type(form.fields["role"].widget) is QuickSelect
+    plain = forms.Select(
+        attrs=form.fields["role"].widget.attrs, choices=form.fields["role"].choices
+    )
+    assertHTMLEqual(str(form["role"]), plain.render("role", "auditor", {"id": "id_role"}))
