@@ -181,6 +181,8 @@ SESSION_COOKIE_AGE = (
 # Written only when it changes; the idle timeout is renewed at most once a minute
 # (core.middleware.SessionIdleMiddleware).
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions, read with plain SQL on every request (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "fondadmin.views.csrf_failure"
