@@ -70,26 +70,18 @@ def _joined(queryset, column) -> Subquery:
 
 
 def with_standing(users, day: dt.date):
-    """``users`` annotated with their standing on ``day``: roles, organisation ids, the
-    delegation that makes them the city director's delegate (as ``active_delegation_for``
-    finds it), and the registered flags. ``remember_standing`` puts it where the role
-    questions look, so loading a person with it costs one query instead of one per kind."""
-    director = RoleAssignment.objects.active_on(day).filter(
-        user_id=OuterRef("delegator_id"), role=Role.CITY_DIRECTOR
-    )
-    delegation = (
-        Delegation.objects.active_on(day)
-        .filter(delegate_id=OuterRef("pk"), delegator__is_active=True)
-        .filter(Exists(director))
-        .order_by("-valid_from", "-pk")
-        .values("pk")[:1]
-    )
+    """``users`` annotated with their standing on ``day``: roles, organisation ids, whether
+    a delegation names them delegate that day (whether it counts, ``active_delegation_for``
+    asks only then: a rare case, and a query PostgreSQL takes longer to plan), and the
+    registered flags. ``remember_standing`` puts it where the role questions look, so loading
+    a person with it costs one query instead of one per kind."""
+    delegated = Delegation.objects.active_on(day).filter(delegate_id=OuterRef("pk"))
     return users.annotate(
         standing_roles=_joined(RoleAssignment.objects.active_on(day), "role"),
         standing_organisations=_joined(
             Membership.objects.active_on(day), Cast("organisation_id", CharField())
         ),
-        standing_delegation=Subquery(delegation),
+        standing_delegated=Exists(delegated),
         **{f"standing_flag_{name}": expression() for name, expression in _FLAGS.items()},
     )
 
@@ -145,7 +137,8 @@ def remember_standing(user, day: dt.date) -> None:
     memo.setdefault("organisation_ids", {})[day] = frozenset(
         int(pk) for pk in (user.standing_organisations or "").split(",") if pk
     )
-    memo.setdefault("delegation_id", {})[day] = user.standing_delegation
+    if not user.standing_delegated:
+        memo.setdefault("delegation", {})[day] = None  # no delegation names them today
     memo["flags"] = {name: bool(getattr(user, f"standing_flag_{name}")) for name in _FLAGS}
 
 
@@ -238,14 +231,6 @@ def active_delegation_for(user, on: dt.date | None = None) -> Delegation | None:
         return None
     day = _today(on)
     cache = _memo(user).setdefault("delegation", {})
-    known = _memo(user).get("delegation_id", {})
-    if day not in cache and day in known:
-        # From the standing: which delegation it is (if any) is already known.
-        cache[day] = (
-            Delegation.objects.select_related("delegator").get(pk=known[day])
-            if known[day] is not None
-            else None
-        )
     if day not in cache:
         # A delegation counts only while the one who gave it is city director (a former
         # director's delegation may still be on record for the same days).
