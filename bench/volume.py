@@ -33,6 +33,8 @@ PASSWORD = "volym-fondadmin"  # noqa: S105 - the generated volume's people (neve
 COUNCIL = f"ledamot01@{DOMAIN}"
 ADMIN = f"admin@{DOMAIN}"
 MARK = "(volym)"
+ANONYMOUS = "anonymous trivial page (/privacy/)"
+TRIVIAL = "logged-in trivial page (/privacy/)"
 
 
 @dataclass
@@ -46,8 +48,8 @@ class Page:
 
 def pages(ids: dict) -> list[Page]:
     return [
-        Page("anonymous trivial page (/privacy/)", None, "/privacy/"),
-        Page("logged-in trivial page (/privacy/)", COUNCIL, "/privacy/"),
+        Page(ANONYMOUS, None, "/privacy/"),
+        Page(TRIVIAL, COUNCIL, "/privacy/"),
         Page("council: start page", COUNCIL, "/", council=True),
         Page("council: my reviews", COUNCIL, "/reviews/", council=True),
         Page("council: my reviews, to do now", COUNCIL, "/reviews/?status=open", council=True),
@@ -178,19 +180,21 @@ class Server:
                 "--worker-class",
                 "sync",
                 "--no-control-socket",  # several gunicorns may run on the machine
+                "--log-level",
+                "warning",
             ],
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.base + "/healthz/", timeout=2)
+                urllib.request.urlopen(self.base + "/healthz/", timeout=10)
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or a worker still loading the app
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError("gunicorn did not answer /healthz/ within 30 s")
+        raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -258,7 +262,9 @@ def wrk(url: str, cookie: str | None, threads: int, connections: int, seconds: i
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"wrk saw errors on {url}:\n{output}")
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if set(percentiles) != {"50", "99"}:
+        raise RuntimeError(f"no latency distribution in wrk's output for {url}:\n{output}")
     return {
         "p50_ms": _ms(percentiles["50"]),
         "p99_ms": _ms(percentiles["99"]),
@@ -291,20 +297,30 @@ def ids_of(pg: Postgres, db: str) -> dict:
 def measure(pg, db, args) -> list[Page]:
     env = server_env(pg.url(db), args.redis)
     manage("migrate", "--noinput", "-v", "0", env=dev_env(pg.url(db)))
-    listed = pages(ids_of(pg, db))
+    listed = [
+        page
+        for page in pages(ids_of(pg, db))
+        if not args.only
+        or page.label in (ANONYMOUS, TRIVIAL)
+        or any(word in page.label for word in args.only.split(","))
+    ]
     server = Server(env, args.port, args.workers)
     try:
         cookies = {who: log_in(server.base, who) for who in {p.who for p in listed if p.who}}
         for page in listed:
             cookie = cookies.get(page.who)
-            check = _open(server.base, page.path, dict(_split(cookie)))
-            if check.status != 200:
-                raise RuntimeError(f"{page.path} as {page.who}: HTTP {check.status}, not 200")
+            for _warm_up in range(4):  # both workers, their per-process caches
+                check = _open(server.base, page.path, dict(_split(cookie)))
+                if check.status != 200:
+                    raise RuntimeError(f"{page.path} as {page.who}: HTTP {check.status}, not 200")
             url = server.base + page.path
             single = wrk(url, cookie, 1, 1, args.single)
             loaded = wrk(url, cookie, 2, 4, args.duration)
             page.result = {"single_p50_ms": single["p50_ms"], **loaded}
-            print(f"   {page.label:<40} {single['p50_ms']:7.2f} ms  {loaded['rps']:7.1f} req/s")
+            print(
+                f"   {page.label:<40} {single['p50_ms']:7.2f} ms  {loaded['rps']:7.1f} req/s",
+                flush=True,
+            )
     finally:
         server.stop()
     for who in {p.who for p in listed}:
@@ -325,7 +341,7 @@ def _split(cookie: str | None):
 
 
 def table(volume: int, listed: list[Page]) -> str:
-    trivial = next(p for p in listed if p.label.startswith("logged-in trivial")).result["rps"]
+    trivial = next(p for p in listed if p.label == TRIVIAL).result["rps"]
     lines = [
         f"\n### {volume:,} applications\n",
         "| page | single p50 ms | p50 ms | p99 ms | req/s | × trivial | queries | "
@@ -344,25 +360,32 @@ def table(volume: int, listed: list[Page]) -> str:
 
 
 def verdict(results: dict[int, list[Page]]) -> list[str]:
-    """The issue's targets, at the largest volume (and the query counts across volumes)."""
+    """The issue's targets, at the largest volume (and the query counts across volumes), for
+    the pages measured."""
     largest = max(results)
     pages_at = {p.label: p for p in results[largest]}
     lines = []
-    slow = [p for p in results[largest] if p.council and p.result["single_p50_ms"] >= 50]
+    council = [p for p in results[largest] if p.council]
+    if council:
+        slow = [p for p in council if p.result["single_p50_ms"] >= 50]
+        lines.append(
+            f"{'ok' if not slow else 'MISSED'}: every council member page under 50 ms "
+            f"single-request at {largest:,}"
+            + (f" (not: {', '.join(p.label for p in slow)})" if slow else "")
+        )
+    if "admin: application list" in pages_at:
+        listing = pages_at["admin: application list"].result["page_sql_ms"]
+        lines.append(
+            f"{'ok' if listing < 1 else 'MISSED'}: the application list's page query "
+            f"{listing:.2f} ms (< 1 ms)"
+        )
+    anonymous = pages_at[ANONYMOUS].result
+    logged_in = pages_at[TRIVIAL].result
+    single = logged_in["single_p50_ms"] / anonymous["single_p50_ms"]
     lines.append(
-        f"{'ok' if not slow else 'MISSED'}: every council member page under 50 ms single-request "
-        f"at {largest:,}" + (f" (not: {', '.join(p.label for p in slow)})" if slow else "")
-    )
-    listing = pages_at["admin: application list"].result["page_sql_ms"]
-    lines.append(
-        f"{'ok' if listing < 1 else 'MISSED'}: the application list's page query "
-        f"{listing:.2f} ms (< 1 ms)"
-    )
-    anonymous = pages_at["anonymous trivial page (/privacy/)"].result["rps"]
-    logged_in = pages_at["logged-in trivial page (/privacy/)"].result["rps"]
-    lines.append(
-        f"{'ok' if anonymous / logged_in <= 2 else 'MISSED'}: the logged-in trivial page "
-        f"{anonymous / logged_in:.2f}× the anonymous one (≤ 2×)"
+        f"{'ok' if single <= 2 else 'MISSED'}: the logged-in trivial page {single:.2f}× the "
+        f"anonymous one single-request (≤ 2×; "
+        f"{anonymous['rps'] / logged_in['rps']:.2f}× in req/s under load)"
     )
     counts = {
         label: [next(p for p in results[v] if p.label == label).result["queries"] for v in results]
@@ -387,6 +410,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="generate the databases again")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose labels contain these words"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432"),
