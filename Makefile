@@ -1,5 +1,5 @@
 # The two commands of the README, and a few helpers.
-.PHONY: demo test lint format messages services
+.PHONY: demo test lint format messages services bench-volume
 
 demo:  ## install, migrate, load demo data, serve at http://127.0.0.1:8000/
 	bin/demo
@@ -21,3 +21,6 @@ messages:  ## update the Swedish catalogue after changing strings (then translat
 
 services:  ## start PostgreSQL and Redis if they are not running
 	bin/services
+
+bench-volume:  ## pages at 1,000, 3,000 and 10,000 generated applications, with wrk (README "Performance")
+	bin/bench-volume

@@ -4,6 +4,7 @@ proposals. Views call these first; pages and services never restate them."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
@@ -99,7 +100,7 @@ def get_meeting_for(user, pk: int, *, write: bool = False) -> CouncilMeeting:
 
 def can_list_cases(user) -> bool:
     return access.is_person(user) and (
-        bool(access.organisations_of(user))
+        bool(access.organisation_ids_of(user))
         or access.has_any_role(
             user, {Role.FUND_ADMIN, Role.CITY_DIRECTOR, Role.AUDITOR, Role.COUNCIL_MEMBER}
         )
@@ -175,7 +176,23 @@ def can_review(user) -> bool:
     """Has ever been assigned a review (the "My reviews" page)."""
     return access.is_person(user) and (
         access.has_any_role(user, {Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER})
-        or ReviewAssignment.objects.filter(reviewer_id=user.pk).exists()
+        or access.standing_flag(
+            user,
+            HAS_ASSIGNMENTS,
+            lambda: ReviewAssignment.objects.filter(reviewer_id=user.pk).exists(),
+        )
+    )
+
+
+# A flag of the person's standing (``core.access.with_standing``), registered at start-up:
+# whether they have ever been assigned a review. The menu asks it on every page.
+HAS_ASSIGNMENTS = "has_assignments"
+
+
+def register_standing() -> None:
+    access.register_standing_flag(
+        HAS_ASSIGNMENTS,
+        lambda: Exists(ReviewAssignment.objects.filter(reviewer_id=OuterRef("pk"))),
     )
 
 

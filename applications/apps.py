@@ -9,7 +9,8 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         # Registered at start-up, so that every process (a Celery worker too) reads the log's
         # actions, renders the notices and knows the cases' organisations.
-        from applications import conflicts, events, links, notices  # noqa: F401
+        from applications import access, conflicts, events, links, notices  # noqa: F401
 
         conflicts.register()
         links.register()
+        access.register_standing()

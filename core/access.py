@@ -2,7 +2,10 @@
 
 A role counts on a day when its assignment is in force that day (inclusive dates, not
 withdrawn) and the person is active. The answers are cached on the user object for the day
-asked, so a page that asks many questions costs one query for roles and one for memberships.
+asked. A logged-in request's user comes with its standing today (roles, organisations, the
+delegation it acts under, and the yes/no questions apps register), loaded in the same query as
+the person (``with_standing``, by ``core.backends.PersonBackend``): the menu and the role
+questions of a page then ask the database nothing more.
 
 Object access (``get_<thing>_for(user, pk, write=False)``) returns the object, or raises
 ``Http404`` when it is missing or not the user's to see (the same answer, so that the existence
@@ -13,9 +16,13 @@ not change it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import CharField, Exists, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,12 +46,119 @@ def _is_person(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# --- The standing: what the role questions ask, loaded with the person ----------------------
+
+# Yes/no questions about a person that apps ask on every page (the menu), as expressions on
+# the user's row (``OuterRef("pk")``), registered at start-up (``AppConfig.ready``).
+_FLAGS: dict[str, Callable[[], object]] = {}
+
+
+def register_standing_flag(name: str, expression: Callable[[], object]) -> None:
+    """A question answered with the person's standing, read back with ``standing_flag``."""
+    _FLAGS[name] = expression
+
+
+def _joined(queryset, column) -> Subquery:
+    """One comma-separated text of ``column`` over a per-user queryset (NULL when empty)."""
+    return Subquery(
+        queryset.filter(user_id=OuterRef("pk"))
+        .order_by()
+        .values("user_id")
+        .annotate(joined=StringAgg(column, Value(",")))
+        .values("joined")
+    )
+
+
+def with_standing(users, day: dt.date):
+    """``users`` annotated with their standing on ``day``: roles, organisation ids, whether
+    a delegation names them delegate that day (whether it counts, ``active_delegation_for``
+    asks only then: a rare case, and a query PostgreSQL takes longer to plan), and the
+    registered flags. ``remember_standing`` puts it where the role questions look, so loading
+    a person with it costs one query instead of one per kind."""
+    delegated = Delegation.objects.active_on(day).filter(delegate_id=OuterRef("pk"))
+    return users.annotate(
+        standing_roles=_joined(RoleAssignment.objects.active_on(day), "role"),
+        standing_organisations=_joined(
+            Membership.objects.active_on(day), Cast("organisation_id", CharField())
+        ),
+        standing_delegated=Exists(delegated),
+        **{f"standing_flag_{name}": expression() for name, expression in _FLAGS.items()},
+    )
+
+
+# Compiling the standing's subqueries costs the ORM more time than PostgreSQL takes to run
+# them, on every request; so the query is compiled once per process and database vendor, with
+# stand-in values for the person and the day, which each request replaces.
+_STAND_IN_PK = -7_654_321
+_STAND_IN_DAY = dt.date(1901, 2, 3)
+_COMPILED: dict[str, tuple[str, tuple]] = {}
+
+
+def person_with_standing(pk, day: dt.date) -> User | None:
+    """The person with this pk (any, active or not) loaded with their standing on ``day``
+    (``with_standing``, ``remember_standing`` done), in one query; None if there is none."""
+    vendor = connection.vendor
+    if vendor not in _COMPILED:
+        users = with_standing(User.objects.filter(pk=_STAND_IN_PK), _STAND_IN_DAY).order_by()
+        _COMPILED[vendor] = users.query.sql_with_params()
+    sql, stand_ins = _COMPILED[vendor]
+    # A backend may have adapted the dates already (SQLite's are ISO strings).
+    days = {_STAND_IN_DAY: day, _STAND_IN_DAY.isoformat(): day.isoformat()}
+    params = [
+        pk
+        if value == _STAND_IN_PK and not isinstance(value, bool)
+        else days.get(value, value)
+        if isinstance(value, (dt.date, str))
+        else value
+        for value in stand_ins
+    ]
+    user = next(iter(User.objects.raw(sql, params)), None)
+    if user is not None:
+        remember_standing(user, day)
+    return user
+
+
+def _memo(user) -> dict:
+    """The answers kept on the user object (set as an attribute, so that it reaches the person
+    through the lazy ``request.user`` too)."""
+    try:
+        return user.fondadmin_memo
+    except AttributeError:
+        user.fondadmin_memo = {}
+        return user.fondadmin_memo
+
+
+def remember_standing(user, day: dt.date) -> None:
+    """Put a user's standing annotations (``with_standing``) where the role questions look."""
+    memo = _memo(user)
+    memo.setdefault("roles", {})[day] = frozenset(
+        filter(None, (user.standing_roles or "").split(","))
+    )
+    memo.setdefault("organisation_ids", {})[day] = frozenset(
+        int(pk) for pk in (user.standing_organisations or "").split(",") if pk
+    )
+    if not user.standing_delegated:
+        memo.setdefault("delegation", {})[day] = None  # no delegation names them today
+    memo["flags"] = {name: bool(getattr(user, f"standing_flag_{name}")) for name in _FLAGS}
+
+
+def standing_flag(user, name: str, ask: Callable[[], bool]) -> bool:
+    """A registered flag's answer: from the standing when the person was loaded with it,
+    otherwise ``ask()`` (once per user object)."""
+    if not _is_person(user):
+        return False
+    flags = _memo(user).setdefault("flags", {})
+    if name not in flags:
+        flags[name] = bool(ask())
+    return flags[name]
+
+
 def active_roles(user, on: dt.date | None = None) -> frozenset[str]:
     """The roles the user holds on the day (today by default)."""
     if not _is_person(user):
         return frozenset()
     day = _today(on)
-    cache = user.__dict__.setdefault("_fondadmin_roles", {})
+    cache = _memo(user).setdefault("roles", {})
     if day not in cache:
         cache[day] = frozenset(
             RoleAssignment.objects.active_on(day)
@@ -67,7 +181,7 @@ def organisations_of(user, on: dt.date | None = None) -> list[Organisation]:
     if not _is_person(user):
         return []
     day = _today(on)
-    cache = user.__dict__.setdefault("_fondadmin_orgs", {})
+    cache = _memo(user).setdefault("organisations", {})
     if day not in cache:
         cache[day] = [
             m.organisation
@@ -80,7 +194,15 @@ def organisations_of(user, on: dt.date | None = None) -> list[Organisation]:
 
 
 def organisation_ids_of(user, on: dt.date | None = None) -> frozenset[int]:
-    return frozenset(org.pk for org in organisations_of(user, on))
+    """The ids of the organisations the user belongs to on the day (from the standing when
+    the person was loaded with it)."""
+    if not _is_person(user):
+        return frozenset()
+    day = _today(on)
+    cache = _memo(user).setdefault("organisation_ids", {})
+    if day not in cache:
+        cache[day] = frozenset(org.pk for org in organisations_of(user, day))
+    return cache[day]
 
 
 def applicant_organisations(user, on: dt.date | None = None) -> list[Organisation]:
@@ -108,7 +230,7 @@ def active_delegation_for(user, on: dt.date | None = None) -> Delegation | None:
     if not _is_person(user):
         return None
     day = _today(on)
-    cache = user.__dict__.setdefault("_fondadmin_delegation", {})
+    cache = _memo(user).setdefault("delegation", {})
     if day not in cache:
         # A delegation counts only while the one who gave it is city director (a former
         # director's delegation may still be on record for the same days).

@@ -16,6 +16,7 @@ pages never restate them.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,8 +42,31 @@ def can_list_projects(user) -> bool:
     return access.is_person(user) and (
         access.reads_everything(user)
         or access.has_any_role(user, {Role.COUNCIL_MEMBER, Role.BOARD_SECRETARY})
-        or bool(access.organisations_of(user))
-        or ProjectAssignment.objects.current().filter(person_id=user.pk).exists()
+        or bool(access.organisation_ids_of(user))
+        or works_on_projects(user)
+    )
+
+
+WORKS_ON_PROJECTS = "projects.works_on_projects"
+LEADING = (AssignmentRole.MANAGER, AssignmentRole.DEPUTY, AssignmentRole.EVALUATOR)
+
+
+def _working(**match):
+    return ProjectAssignment.objects.current().filter(role__in=LEADING, **match)
+
+
+def register_standing() -> None:
+    """Whether a person leads or evaluates a project today: read with the person's standing
+    (one query per request for the menu and the start page)."""
+    access.register_standing_flag(
+        WORKS_ON_PROJECTS, lambda: Exists(_working(person_id=OuterRef("pk")))
+    )
+
+
+def works_on_projects(user) -> bool:
+    """Leads or evaluates a project today (the start page's "Your projects")."""
+    return access.standing_flag(
+        user, WORKS_ON_PROJECTS, lambda: _working(person_id=user.pk).exists()
     )
 
 

@@ -8,9 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from applications.signals import grant_recorded
-        from projects import conflicts, events, links, notices  # noqa: F401 - registrations
+        from projects import access, conflicts, events, links, notices  # noqa: F401
 
         conflicts.register()
+        access.register_standing()
         links.register()
         grant_recorded.connect(_create_project, dispatch_uid="projects.create_from_grant")
 

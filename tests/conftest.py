@@ -51,6 +51,25 @@ def pytest_sessionstart(session):
         pytest.exit("The test suite cannot start:\n  - " + "\n  - ".join(problems), returncode=3)
 
 
+@pytest.fixture(autouse=True)
+def review_tasks_in_step(request):
+    """After every test on the database: each review assignment's ``to_do`` (kept by the
+    services) equals its rule worked out from the other tables (``AssignmentQuerySet.owing``),
+    so a service that forgets ``review_tasks_sync`` fails the tests that use it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.args))
+    if transactional or not (marker or "db" in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("db")
+    yield
+    from applications.models import ReviewAssignment
+
+    marked = set(ReviewAssignment.objects.open_tasks().values_list("pk", flat=True))
+    owing = set(ReviewAssignment.objects.owing().values_list("pk", flat=True))
+    assert marked == owing, f"to_do out of step: {sorted(marked ^ owing)}"
+
+
 @pytest.fixture
 def today() -> dt.date:
     return timezone.localdate()

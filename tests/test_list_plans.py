@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from applications.models import Application, Call, IdeaSketch
+from applications.models import Application, Call, IdeaSketch, ReviewAssignment
+from applications.selectors.attention import TASKS_SHOWN
+from applications.selectors.reviews import assignments_of, open_tasks_of
 from core.models import EntryKind, LedgerEntry, RegistrationNumber
 from tests import factories
 
@@ -47,7 +49,7 @@ def filled(fund_admin):
         )
         for n in range(ROWS)
     )
-    Application.objects.bulk_create(
+    applications = Application.objects.bulk_create(
         Application(
             sketch=sketch,
             call=call,
@@ -56,8 +58,25 @@ def filled(fund_admin):
             title=sketch.title,
             created_by=fund_admin,
             created_at=sketch.created_at,
+            # One in 20 submitted (and not yet scored): its reviewer has something to do.
+            state="submitted" if n % 20 == 0 else "draft",
+            current_version=1 if n % 20 == 0 else 0,
         )
-        for sketch in sketches
+        for n, sketch in enumerate(sketches)
+    )
+    # One council member assigned to every application, with something to do on one in 20
+    # (``to_do`` as the services keep it).
+    member = factories.person("council_member", name="Rita Rådsledamot")
+    ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(
+            application=application,
+            reviewer=member,
+            kind="council",
+            assigned_by=fund_admin,
+            due_on=today + dt.timedelta(days=n % 90),
+            to_do=n % 20 == 0,
+        )
+        for n, application in enumerate(applications)
     )
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
@@ -79,6 +98,7 @@ def _plan(queryset) -> str:
 
 
 def test_the_first_pages_of_the_lists_come_from_their_indexes(filled, fund_admin):
+    member = ReviewAssignment.objects.first().reviewer
     plans = {
         ("applications_application", "applications_application_list"): _plan(
             Application.objects.visible_to(fund_admin).matching().for_list()[:50]
@@ -91,6 +111,12 @@ def test_the_first_pages_of_the_lists_come_from_their_indexes(filled, fund_admin
         ),
         ("core_ledgerentry", "core_ledger_list"): _plan(
             LedgerEntry.objects.filter(fund=filled).for_list()[:50]
+        ),
+        ("applications_reviewassignment", "applications_assignment_list"): _plan(
+            assignments_of(member)[:50]
+        ),
+        ("applications_reviewassignment", "applications_assignment_to_do"): _plan(
+            open_tasks_of(member)[:TASKS_SHOWN]
         ),
     }
     for (table, index), plan in plans.items():

@@ -96,7 +96,23 @@ class ApplicationQuerySet(CaseQuerySet):
         return Q(Exists(declared))
 
     def for_list(self):
-        return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
+        """The list's rows: the columns it shows (an application holds its whole text)."""
+        return (
+            self.select_related("call", "owner", "registration")
+            .only(
+                "title",
+                "state",
+                "current_version",
+                "amount_requested",
+                "created_at",
+                "call__title",
+                "owner__name",
+                "registration__series",
+                "registration__year",
+                "registration__sequence",
+            )
+            .order_by("-created_at", "-pk")
+        )
 
 
 class Application(models.Model):

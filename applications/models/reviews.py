@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -71,10 +71,11 @@ class AssignmentQuerySet(models.QuerySet):
         """Assignments whose reviewer declared a conflict of interest."""
         return self.filter(conflict_declared_at__isnull=False)
 
-    def open_tasks(self):
-        """Active assignments with something to do now, in the database: the application takes
-        this kind of review (``ReviewAssignment.takes_reviews``) and the reviewer has not yet
-        written it on the current version (``ReviewAssignment.reviewed``)."""
+    def owing(self):
+        """The rule of ``to_do``, worked out from the other tables: active assignments whose
+        application takes this kind of review (``ReviewAssignment.takes_reviews``) and whose
+        reviewer has not yet written it on the current version (``ReviewAssignment.reviewed``).
+        ``applications.services.to_do.review_tasks_sync`` keeps ``to_do`` equal to it."""
         from applications.states import REVIEW_STATES  # the states import the models
 
         takes = Q()
@@ -91,6 +92,26 @@ class AssignmentQuerySet(models.QuerySet):
             .filter(takes)
             .exclude(Q(kind=ReviewKind.COUNCIL) & Q(scored))
             .exclude(Q(kind=ReviewKind.SCIENTIFIC) & Q(written))
+        )
+
+    def open_tasks(self):
+        """Assignments with something to do now (``to_do``, read from its own index)."""
+        return self.filter(to_do=True)
+
+    def with_reviews_on_current(self):
+        """Annotated ``score_on_current`` and ``statement_on_current``: the reviewer's score
+        and statement on the application's current version (their ids, or None), so that a
+        list tells what is written without loading every review. Each is a subquery of its
+        own row (no join in the outer query, so the list's count stays a scan of one index)."""
+        current = {
+            "assignment": OuterRef("pk"),
+            "version": F("assignment__application__current_version"),
+        }
+        return self.annotate(
+            score_on_current=Subquery(Score.objects.filter(**current).values("pk")[:1]),
+            statement_on_current=Subquery(
+                ReviewStatement.objects.filter(**current).values("pk")[:1]
+            ),
         )
 
 
@@ -121,8 +142,12 @@ class ReviewAssignment(models.Model):
     conflict_text = models.TextField(_("conflict of interest"), blank=True)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     removed_reason = models.TextField(_("reason for removal"), blank=True)
+    # Whether the reviewer has something to do now (``AssignmentQuerySet.owing``), kept by
+    # the services that change it, so that a reviewer's open tasks are read from an index
+    # instead of worked out over every assignment they ever had.
+    to_do = models.BooleanField(_("to do now"), default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["to_do"])
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +160,25 @@ class ReviewAssignment(models.Model):
                 condition=Q(removed_at__isnull=True),
                 name="applications_assignment_once",
             )
+        ]
+        indexes = [
+            # The reviewer's list ("My reviews"), in its order; and their open tasks (the start
+            # page and the "to do now" list), soonest due first.
+            models.Index(
+                fields=["reviewer", "removed_at", "due_on", "-assigned_at", "id"],
+                name="applications_assignment_list",
+            ),
+            models.Index(
+                fields=["reviewer", "due_on", "assigned_at", "id"],
+                condition=Q(to_do=True),
+                name="applications_assignment_to_do",
+            ),
+            # The cases a person has declared a conflict with (their lists leave them out).
+            models.Index(
+                fields=["reviewer", "application"],
+                condition=Q(conflict_declared_at__isnull=False),
+                name="applications_assign_declared",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -51,7 +51,22 @@ class IdeaSketchQuerySet(CaseQuerySet):
     submitted = Q(registration__isnull=False)
 
     def for_list(self):
-        return self.select_related("call", "owner", "registration").order_by("-created_at", "-pk")
+        """The list's rows: the columns it shows (a sketch holds its whole text)."""
+        return (
+            self.select_related("call", "owner", "registration")
+            .only(
+                "title",
+                "state",
+                "submitted_at",
+                "created_at",
+                "call__title",
+                "owner__name",
+                "registration__series",
+                "registration__year",
+                "registration__sequence",
+            )
+            .order_by("-created_at", "-pk")
+        )
 
 
 class IdeaSketch(models.Model):

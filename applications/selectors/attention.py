@@ -18,12 +18,12 @@ from applications.models import (
     IdeaSketch,
     Proposal,
     ProposalState,
-    ReviewAssignment,
     ReviewKind,
     SketchState,
 )
 from applications.selectors.council import sketches_awaiting_council
 from applications.selectors.proposals import calls_ready_for_proposal
+from applications.selectors.reviews import open_tasks_of
 from applications.states import PROPOSAL, WITH_CITY_DIRECTOR
 from core import access
 from core.attention import DELEGATE, FIRST_ROWS, Attention, counted, first_rows
@@ -200,17 +200,11 @@ def _review_tasks(user, roles) -> list[Attention]:
     reviewer_roles = [r for r in (Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER) if r in roles]
     if not reviewer_roles:
         return []
-    tasks = (
-        ReviewAssignment.objects.for_reviewer(user)
-        .open_tasks()
-        .select_related("application__registration")
-        .order_by("due_on", "assigned_at", "pk")
-    )
-    shown = list(tasks[:TASKS_SHOWN])
+    shown, total = first_rows(open_tasks_of(user), TASKS_SHOWN)
     items = [_review_task(assignment) for assignment in shown]
     items += counted(
         reviewer_roles[0],
-        tasks.count() - len(shown),
+        total - len(shown),
         ngettext_lazy(
             "%(count)s more application waits for your review",
             "%(count)s more applications wait for your review",

@@ -161,12 +161,18 @@ STATUS_TEXT = {
 }
 
 
-def assignment_status(assignment: ReviewAssignment, version: int) -> str:
+def assignment_status(
+    assignment: ReviewAssignment, version: int, reviewed: bool | None = None
+) -> str:
+    """``reviewed``: whether the version is reviewed, when already known
+    (``with_reviews_on_current``); otherwise told from the assignment's loaded reviews."""
     if assignment.removed_at:
         return "removed"
     if assignment.declared_at is None:
         return "declare"
-    return "done" if assignment.reviewed(version) else "review"
+    if reviewed is None:
+        reviewed = assignment.reviewed(version)
+    return "done" if reviewed else "review"
 
 
 def assignments_of(user, *, open_only: bool = False):
@@ -176,11 +182,40 @@ def assignments_of(user, *, open_only: bool = False):
     if open_only:
         assignments = assignments.open_tasks()
     return (
-        assignments.select_related(
-            "application__registration", "application__owner", "application__call"
-        )
-        .prefetch_related("scores", "statements")
+        assignments.with_reviews_on_current()
+        .select_related("application__registration", "application__owner")
+        .only(*LIST_FIELDS)
         .order_by("removed_at", "due_on", "-assigned_at", "pk")
+    )
+
+
+# What the reviewer's list shows of an assignment and its application (an application row
+# holds its whole text; the list needs a few columns of it).
+LIST_FIELDS = (
+    "kind",
+    "due_on",
+    "assigned_at",
+    "declared_at",
+    "removed_at",
+    "reviewer_id",
+    "application__title",
+    "application__state",
+    "application__current_version",
+    "application__owner__name",
+    "application__registration__series",
+    "application__registration__year",
+    "application__registration__sequence",
+)
+
+
+def open_tasks_of(user):
+    """The reviewer's assignments with something to do now, soonest due first (read from
+    their own index, however many assignments the reviewer has had)."""
+    return (
+        ReviewAssignment.objects.for_reviewer(user)
+        .open_tasks()
+        .select_related("application__registration")
+        .order_by("due_on", "assigned_at", "pk")
     )
 
 
@@ -189,7 +224,14 @@ def assignment_rows(assignments) -> list[tuple[ReviewAssignment, str, str]]:
     nothing to review any longer, the application has moved on)."""
     rows = []
     for assignment in assignments:
-        status = assignment_status(assignment, assignment.application.current_version)
+        written = (
+            assignment.score_on_current
+            if assignment.kind == ReviewKind.COUNCIL
+            else assignment.statement_on_current
+        )
+        status = assignment_status(
+            assignment, assignment.application.current_version, written is not None
+        )
         if status == "review" and assignment.application.state not in ASSIGNABLE_STATES:
             status = "closed"
         rows.append((assignment, status, STATUS_TEXT.get(status, pgettext("review", "Closed"))))

@@ -25,6 +25,7 @@ from applications.selectors.cases import problems_on_submit, problems_text
 from applications.services.locks import application_lock, sketch_lock
 from applications.services.participants import check_participants, set_participants
 from applications.services.reviews import assignments_end_on_conflict
+from applications.services.to_do import review_tasks_sync
 from applications.states import APPLICATION, application_start_refusal, application_submit_refusal
 from applications.versions import APPLICATION_FIELDS, ROW_TABLES
 from core.errors import DomainError
@@ -209,6 +210,7 @@ def application_submit(
         "application_submitted", case=application, url=url, version=version.number
     )
     assignments_end_on_conflict(actor=actor, application=application, on=timezone.localdate(at))
+    review_tasks_sync(application)  # a new version to review
     if version.number > 1:
         reviewers = [
             assignment.reviewer
@@ -245,6 +247,7 @@ def application_request_revision(
     application.state = A.REVISION_REQUESTED
     application.revision_message = message
     application.save(update_fields=["state", "revision_message"])
+    review_tasks_sync(application)
     now = timezone.now()
     for statement in attached:
         if statement.shared_at is None:
@@ -279,6 +282,7 @@ def application_withdraw(*, actor: User, application: Application, reason: str) 
     application.state = A.WITHDRAWN
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["state", "withdrawn_at"])
+    review_tasks_sync(application)
     event_record(
         actor=actor,
         action="application.withdrawn",

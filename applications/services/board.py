@@ -29,6 +29,7 @@ from applications.models import (
 )
 from applications.services.calls import call_decide
 from applications.services.locks import application_lock, call_lock, proposal_lock
+from applications.services.to_do import review_tasks_sync
 from applications.states import APPLICATION, BOARD_STATE, OPEN_STATES, PROPOSAL
 from core.errors import DomainError
 from core.events import event_record
@@ -164,6 +165,7 @@ def board_decision_record(
         decision.save(update_fields=["grant_entry"])
     application.state = BOARD_STATE[outcome]
     application.save(update_fields=["state"])
+    review_tasks_sync(application)
     event_record(
         actor=actor,
         action="board.decided",
@@ -230,6 +232,7 @@ def _close_call(*, actor: User, proposal: Proposal, today: dt.date) -> None:
         application.closed_at = now
         application.closed_reason = reason
         application.save(update_fields=["state", "closed_at", "closed_reason"])
+        review_tasks_sync(application)
         event_record(
             actor=actor,
             action="application.not_proposed",

@@ -30,6 +30,7 @@ from applications.models import (
     Score,
 )
 from applications.services.locks import application_lock, assignment_lock
+from applications.services.to_do import review_tasks_sync
 from applications.states import APPLICATION, ASSIGNABLE_STATES, PROPOSAL, REVIEW_STATES
 from core import access, conflicts
 from core.errors import DomainError
@@ -98,6 +99,7 @@ def review_assign(
     assignment = ReviewAssignment.objects.create(
         application=application, reviewer=reviewer, kind=kind, due_on=due_on, assigned_by=actor
     )
+    review_tasks_sync(application)
     event_record(
         actor=actor,
         action="review.assigned",
@@ -133,6 +135,7 @@ def review_unassign(*, actor: User, assignment: ReviewAssignment, reason: str) -
     assignment.removed_at = timezone.now()
     assignment.removed_reason = reason
     assignment.save(update_fields=["removed_at", "removed_reason"])
+    review_tasks_sync(assignment.application)
     event_record(
         actor=actor,
         action="review.removed",
@@ -188,6 +191,8 @@ def assignments_end_on_conflict(
             organisations=listed,
         )
         ended.append(assignment)
+    if ended:
+        review_tasks_sync(application)
     return ended
 
 
@@ -218,6 +223,7 @@ def review_declare(
         assignment.save(
             update_fields=["conflict_declared_at", "conflict_text", "removed_at", "removed_reason"]
         )
+        review_tasks_sync(application)
         event_record(
             actor=actor,
             action="review.conflict_declared",
@@ -301,6 +307,7 @@ def review_statement_submit(
     statement = ReviewStatement.objects.create(
         assignment=assignment, version=version, evidence=evidence, evaluation=evaluation
     )
+    review_tasks_sync(assignment.application)
     event_record(
         actor=actor,
         action="review.statement_submitted",
@@ -391,6 +398,7 @@ def application_score(
         )
         for criterion in Criterion
     )
+    review_tasks_sync(application)
     event_record(actor=actor, action="review.scored", target=assignment, data={"version": version})
     return score
 
@@ -516,6 +524,7 @@ def recommendation_record(
     )
     application.state = A.RECOMMENDED
     application.save(update_fields=["state"])
+    review_tasks_sync(application)
     event_record(
         actor=actor,
         action="recommendation.recorded",

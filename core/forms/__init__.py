@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import ALLOWED_LABEL
+from core.forms.widgets import QuickSelect
 from core.ids import parse_id
 from core.middleware import PENDING_MAX_AGE, PENDING_POST_KEY
 from core.models import Organisation, Role, User
@@ -368,13 +369,17 @@ class PeriodEndForm(CrispyMixin, forms.Form):
 
 
 class FilterFormMixin:
-    """Filter forms are laid out by their templates in a row: Bootstrap classes on the widgets."""
+    """Filter forms are laid out by their templates in a row: Bootstrap classes on the widgets.
+    Their selects are rendered in Python (``QuickSelect``): a list page renders its filters on
+    every request."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect  # the same widget, rendered in Python
 
 
 class UserFilterForm(FilterFormMixin, forms.Form):

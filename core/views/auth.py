@@ -90,7 +90,7 @@ def invitation_accept_view(request, token: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="core.backends.PersonBackend")
             messages.success(request, _("Welcome! Your password is set and you are logged in."))
             return mark_seen(redirect("start"), user)
     return render(

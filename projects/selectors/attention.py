@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 from core import access
 from core.attention import DELEGATE, PROJECT_WORK, Attention, counted
 from core.models import Role
+from projects.access import works_on_projects
 from projects.models import (
     AssignmentRole,
     ChangeRequest,
@@ -26,16 +27,6 @@ from projects.models import (
 
 FIRST = 5
 LEADS = (AssignmentRole.MANAGER, AssignmentRole.DEPUTY)
-
-
-def works_on_projects(user) -> bool:
-    """Leads or evaluates a project today (the start page's "Your projects")."""
-    return (
-        access.is_person(user)
-        and ProjectAssignment.objects.current()
-        .filter(person_id=user.pk, role__in=(*LEADS, AssignmentRole.EVALUATOR))
-        .exists()
-    )
 
 
 def _report_item(role: str, report: ProgressReport, today) -> Attention:

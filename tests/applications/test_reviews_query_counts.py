@@ -42,6 +42,7 @@ from applications.models import (
     Score,
     SketchState,
 )
+from applications.services.to_do import review_tasks_sync
 from core import notices
 from core.models import OrganisationKind, Role
 from core.services.registration import registration_number_allocate
@@ -159,6 +160,7 @@ def _recommendation(application, meeting, admin, outcome=Outcome.GRANT):
     if amount:
         RecommendationYear.objects.create(recommendation=recommendation, year=YEAR, amount=amount)
     Application.objects.filter(pk=application.pk).update(state=A.RECOMMENDED)
+    review_tasks_sync(application)
     return recommendation
 
 
@@ -170,7 +172,7 @@ def _recommended(call, owner, creator, meeting, admin, outcome=Outcome.GRANT) ->
 
 def _assignment(application, reviewer, admin, kind=ReviewKind.COUNCIL, *, declared=True, **fields):
     now = timezone.now()
-    return ReviewAssignment.objects.create(
+    assignment = ReviewAssignment.objects.create(
         application=application,
         reviewer=reviewer,
         kind=kind,
@@ -180,6 +182,8 @@ def _assignment(application, reviewer, admin, kind=ReviewKind.COUNCIL, *, declar
         declaration=str(DECLARATION) if declared else "",
         **fields,
     )
+    review_tasks_sync(application)
+    return assignment
 
 
 def _score(assignment, version, outcome=Outcome.GRANT):
@@ -194,17 +198,20 @@ def _score(assignment, version, outcome=Outcome.GRANT):
         CriterionScore(score=scored, criterion=c.value, met=True, points=4, comment="Kommentar")
         for c in Criterion
     )
+    review_tasks_sync(assignment.application)
     return scored
 
 
 def _statement(assignment, version, shared=False):
-    return ReviewStatement.objects.create(
+    statement = ReviewStatement.objects.create(
         assignment=assignment,
         version=version,
         evidence="Stark evidens.",
         evaluation="Bra design.",
         shared_at=timezone.now() if shared else None,
     )
+    review_tasks_sync(assignment.application)
+    return statement
 
 
 def _proposal(call, admin, director, state, recommendations):

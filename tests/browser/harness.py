@@ -221,7 +221,7 @@ class Visitor:
 
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "core.backends.PersonBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         self.context.add_cookies(

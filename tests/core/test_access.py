@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from core import access
-from core.models import Role
+from core.models import Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +188,67 @@ def test_only_the_delegator_may_end_a_delegation():
         access.get_delegation_for(delegation.delegate, delegation.pk, write=True)
     with pytest.raises(Http404):
         access.get_delegation_for(factories.person(Role.APPLICANT), delegation.pk)
+
+
+# --- The standing: a person loaded with what the role questions ask ---------------------------
+
+
+def _answers(user, day) -> tuple:
+    delegation = access.active_delegation_for(user, day)
+    return (
+        access.active_roles(user, day),
+        access.organisation_ids_of(user, day),
+        delegation.pk if delegation else None,
+    )
+
+
+@pytest.mark.parametrize("offset", [0, 1, 4])
+def test_a_person_loaded_with_their_standing_gets_the_same_answers_without_queries(
+    offset, django_assert_num_queries
+):
+    """Roles, memberships and delegations that begin, end, are withdrawn or lapse: the
+    standing loaded with the person answers as the questions asked one by one do."""
+    farsta = factories.OrganisationFactory(name="Farsta stadsdelsnämnd")
+    director = factories.UserFactory()
+    factories.RoleAssignmentFactory(
+        user=director, role=Role.CITY_DIRECTOR, valid_from=dt.date(2020, 1, 1), valid_until=DAY
+    )
+    person = factories.person(Role.APPLICANT, organisation=farsta)
+    factories.RoleAssignmentFactory(
+        user=person, role=Role.AUDITOR, valid_from=DAY + dt.timedelta(days=1)
+    )
+    factories.RoleAssignmentFactory(
+        user=person,
+        role=Role.FUND_ADMIN,
+        valid_from=DAY,
+        withdrawn_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    factories.MembershipFactory(
+        user=person,
+        organisation=factories.OrganisationFactory(name="Socialnämnden"),
+        valid_until=DAY + dt.timedelta(days=2),
+    )
+    factories.DelegationFactory(
+        delegator=director, delegate=person, valid_from=DAY, valid_until=DAY + dt.timedelta(days=3)
+    )
+    day = DAY + dt.timedelta(days=offset)
+    expected = _answers(User.objects.get(pk=person.pk), day)
+    # A delegation naming them that day is then checked (the delegator still city director?).
+    delegated = offset <= 3
+    with django_assert_num_queries(1 + 2 * delegated):
+        loaded = access.person_with_standing(person.pk, day)
+        assert _answers(loaded, day) == expected
+
+
+def test_a_page_costs_a_logged_in_person_two_queries_beyond_it(client, django_assert_num_queries):
+    """The session and the person with their standing: the menu asks nothing more."""
+    member = factories.person(Role.COUNCIL_MEMBER, organisation=factories.OrganisationFactory())
+    client.force_login(member)
+    client.get("/privacy/")
+    with django_assert_num_queries(2):
+        response = client.get("/privacy/")
+    assert b"/reviews/" in response.content  # the council member's menu
+
+
+def test_the_standing_of_a_missing_person_is_none():
+    assert access.person_with_standing(987_654, DAY) is None

@@ -1,20 +1,23 @@
 """The small shared pieces every app builds its pages from: counted start-page items, the one
-reason form, a table's scroll region and the recording time of history. (The stored-file
-helpers are tested with the call documents, the case querysets' list filter with the
-sketches.)"""
+reason form, a table's scroll region, the recording time of history and the filters' quick
+select. (The stored-file helpers are tested with the call documents, the case querysets' list
+filter with the sketches.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django import forms
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 from django.utils.translation import ngettext_lazy
+from pytest_django.asserts import assertHTMLEqual
 
 from core.attention import counted
 from core.events import event_record, recorded_at
 from core.forms import ReasonForm
+from core.forms.widgets import QuickSelect
 
 TITLE = ngettext_lazy(
     "%(count)s idea sketch waits for the council's decision",
@@ -79,3 +82,28 @@ def test_history_is_recorded_at_the_moment_it_describes_and_nothing_else_is(fund
     now = event_record(actor=fund_admin, action="user.updated", target=fund_admin)
     assert then.created_at == moment
     assert now.created_at > moment
+
+
+@pytest.mark.parametrize("value", ["", "2", None])
+def test_the_quick_select_renders_what_djangos_select_does(value):
+    choices = [
+        ("", "Alla"),
+        ("1", 'Farsta <"stadsdelsnämnd"> & co'),
+        ("Grupp & <x>", [("2", "Två"), ("3", "Tre")]),
+    ]
+    attrs = {"class": "form-select", "id": "id_val", "required": True, "disabled": False}
+    django_select = forms.Select(attrs=attrs, choices=choices).render("val", value)
+    quick = QuickSelect(attrs=attrs, choices=choices).render("val", value)
+    assertHTMLEqual(quick, django_select)
+
+
+@pytest.mark.django_db
+def test_filter_forms_render_their_selects_quickly_and_the_same():
+    from core.forms import UserFilterForm
+
+    form = UserFilterForm({"role": "auditor"})
+    assert type(form.fields["role"].widget) is QuickSelect
+    plain = forms.Select(
+        attrs=form.fields["role"].widget.attrs, choices=form.fields["role"].choices
+    )
+    assertHTMLEqual(str(form["role"]), plain.render("role", "auditor", {"id": "id_role"}))

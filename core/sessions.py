@@ -1,0 +1,31 @@
+"""Sessions in the database, as Django keeps them, read with one plain SQL statement.
+
+Every logged-in request reads its session; building that query with the ORM took longer than
+PostgreSQL took to answer it (about 0.3 of 0.6 ms). Writing, creating and deleting sessions
+are Django's own (``SESSION_ENGINE = "core.sessions"``)."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.backends import db
+from django.db import connections, router
+from django.utils import timezone
+
+
+class SessionStore(db.SessionStore):
+    def load(self):
+        if not self.session_key:
+            return {}
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        table = connection.ops.quote_name(model._meta.db_table)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608 - the table's own name
+                [self.session_key, now],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None  # as Django's: a missing or expired session starts anew
+            return {}
+        return self.decode(row[0])

@@ -1,0 +1,144 @@
+"""A reproducible volume of cases for measuring pages at scale (``manage.py generate_volume``).
+
+It fills a database with N submitted applications, each with its idea sketch (submitted and
+judged applicable by the council), its budget, plans and participants, and its council review:
+``reviews_per_application`` council members not in conflict assigned, declared and scored.
+Everything is made through the services, as people would make it, so the rows, history,
+events and registration numbers are the real ones. The bench (``bin/bench-volume``) and the
+query-count test (``tests/test_volume.py``) use it; later steps (projects, reclaim, reports)
+are added as stages of their own.
+
+Deterministic for a seed: application ``i`` is drawn from its own random stream
+(``seed`` and ``i``), so the cases, owners, participants, amounts, reviewers, scores and
+registration numbers of the first N applications are the same whether they were made in one
+run or topped up from a smaller volume (the bench grows 1,000 into 3,000 into 10,000). Only the
+clock times the services stamp themselves (recorded-at, declared-at) differ between runs.
+
+Refused in production, and against a database holding anything but generated data unless
+``allow_existing`` (generated people, organisations and the fund are recognisable by
+``DOMAIN`` and ``MARK``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from core.errors import DomainError
+from core.models import Fund, Organisation, User
+from core.notices import muted
+from fondadmin.volume import cases, people
+from fondadmin.volume.people import DOMAIN, MARK, PASSWORD
+
+__all__ = [
+    "DOMAIN",
+    "MARK",
+    "PASSWORD",
+    "VolumeRefused",
+    "VolumeSpec",
+    "generate",
+    "generated_count",
+]
+
+# Applications are committed in batches of this many (a batch is all or nothing, so a
+# stopped run can be topped up).
+BATCH = 50
+
+
+class VolumeRefused(Exception):
+    """The generator will not touch this database (production, or data of other origin)."""
+
+
+@dataclass(frozen=True)
+class VolumeSpec:
+    applications: int
+    reviews_per_application: int = 2
+    seed: int = 1
+    # The share of applications with one council review still to do (half of them not yet
+    # declared), so reviewers' lists and start pages have open tasks at every volume.
+    open_share: float = 0.1
+
+
+def refusal(spec: VolumeSpec, *, allow_existing: bool = False) -> str | None:
+    """Why the generator refuses to run here, or None."""
+    if settings.PRODUCTION:
+        return "generate_volume is refused when FONDADMIN_ENV=production."
+    if spec.applications < 0:
+        return "The number of applications cannot be negative."
+    if not 1 <= spec.reviews_per_application <= cases.MAX_REVIEWS:
+        return (
+            f"Reviews per application must be from 1 to {cases.MAX_REVIEWS} "
+            "(the council leaves room for conflicts of interest)."
+        )
+    if not 0 <= spec.open_share <= 1:
+        return "The open share is a fraction from 0 to 1."
+    capacity = cases.capacity()
+    if spec.applications > capacity:
+        return (
+            f"At most {capacity:,} applications fit before today "
+            f"({cases.PER_CALL} a call, a call every {cases.CALL_EVERY_DAYS} days)."
+        )
+    fund = Fund.objects.filter(name=people.FUND_NAME).first()
+    if fund is not None and people.seed_of(fund) != spec.seed:
+        return (
+            f"This database was generated with seed {people.seed_of(fund)}; "
+            f"topping it up with seed {spec.seed} would not be reproducible."
+        )
+    if not allow_existing:
+        others = (
+            User.objects.exclude(email__endswith="@" + DOMAIN).exists()
+            or Organisation.objects.exclude(name__endswith=MARK).exists()
+            or Fund.objects.exclude(name=people.FUND_NAME).exists()
+        )
+        if others:
+            return (
+                "The database holds data that was not generated (people, organisations or "
+                "funds). Use an empty database, or --allow-existing to add to it anyway."
+            )
+    return None
+
+
+def generated_count() -> int:
+    """How many generated applications the database holds."""
+    fund = Fund.objects.filter(name=people.FUND_NAME).first()
+    return cases.count(fund) if fund is not None else 0
+
+
+def generate(
+    spec: VolumeSpec,
+    *,
+    allow_existing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Top the database up to ``spec.applications`` generated applications; returns how many
+    were added. Raises ``VolumeRefused`` with the reason when it may not run."""
+    reason = refusal(spec, allow_existing=allow_existing)
+    if reason:
+        raise VolumeRefused(reason)
+    with muted():
+        with transaction.atomic():
+            world = people.load(spec.seed)
+        start = cases.count(world.fund)
+        for first in range(start, spec.applications, BATCH):
+            last = min(first + BATCH, spec.applications)
+            with transaction.atomic():
+                _fast_commit()
+                for index in range(first, last):
+                    try:
+                        cases.make(world, spec, index)
+                    except DomainError as error:  # a bug in the generator: say which case
+                        raise RuntimeError(f"Application {index}: {error.message}") from error
+            if progress is not None:
+                progress(last, spec.applications)
+    return max(0, spec.applications - start)
+
+
+def _fast_commit() -> None:
+    """Generated batches need not wait for the disk at each commit (a crash loses at most the
+    last batches, which a new run tops up): PostgreSQL's per-transaction setting."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -1,0 +1,59 @@
+"""The pages the volume bench measures (``bench/volume.py``) ask the database the same number of
+queries at N and at 10N generated applications with their reviews (``fondadmin.volume``). The
+bench times them at 1,000 to 10,000; this is the check CI runs."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import Application, ReviewAssignment
+from bench.volume import pages
+from core.models import Fund, User
+from fondadmin import volume
+
+pytestmark = pytest.mark.django_db
+N = 10
+# Half the cases with a council review still to do, so the council member's "to do now" list
+# is not empty at N either (an empty page skips the queries that load its rows).
+SPEC = {"seed": 3, "open_share": 0.5}
+
+
+def _ids() -> dict:
+    """The bench's objects: the first generated cases, the same at every volume."""
+    council = User.objects.get(email=f"ledamot01@{volume.DOMAIN}")
+    first = ReviewAssignment.objects.filter(reviewer=council).order_by("application_id", "pk")[0]
+    return {
+        "assignment": first.pk,
+        "review": first.application_id,
+        "case": Application.objects.order_by("pk")[0].pk,
+        "fund": Fund.objects.get().pk,
+    }
+
+
+def _counts() -> dict[str, int]:
+    clients = {}
+    counts = {}
+    for page in pages(_ids()):
+        if page.who not in clients:
+            clients[page.who] = Client()
+            if page.who:
+                clients[page.who].force_login(User.objects.get(email=page.who))
+        client = clients[page.who]
+        client.get(page.path)  # the session's renewal and per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+        assert response.status_code == 200, page.path
+        counts[page.label] = len(captured.captured_queries)
+    return counts
+
+
+def test_the_benchs_pages_ask_the_same_queries_at_n_and_10n_applications():
+    volume.generate(volume.VolumeSpec(applications=N, **SPEC))
+    council = User.objects.get(email=f"ledamot01@{volume.DOMAIN}")
+    assert ReviewAssignment.objects.for_reviewer(council).open_tasks().exists()
+    at_n = _counts()
+    volume.generate(volume.VolumeSpec(applications=10 * N, **SPEC))
+    assert _counts() == at_n
