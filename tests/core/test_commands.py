@@ -72,7 +72,9 @@ def test_demo_data_is_idempotent_and_refused_in_production(settings, capsys):
     fund = Fund.objects.get(name=demo.FUND_NAME)
     position = fund.position()
     assert (position.injected, position.granted) == (300_000_000, 229_200_000)
-    assert position.available == 300_000_000 - 229_200_000
+    # The projects' history released 3.68 MSEK back to the fund (seeds: unspent funds).
+    assert position.available == 300_000_000 - 229_200_000 + position.released
+    assert position.released == 3_680_000
     assert Project.objects.count() == 13
     assert Proposal.objects.filter(state=ProposalState.DECIDED).count() == 6
     # Scored by the council members not in conflict: Karin Berg (Skarpnäck) never on STIS.
@@ -89,9 +91,9 @@ def test_demo_data_is_idempotent_and_refused_in_production(settings, capsys):
 def test_the_demo_history_carries_the_dates_it_describes():
     """A 2017 sketch is not "submitted" on the day the demo was loaded: every event of the
     historic cases, their ledger entries and projects, and the cases' own timestamps lie in
-    2015-2019; and no text a user reads holds an internal source marker."""
+    2015-2023 (the projects' evaluations end in 2023); and no text a user reads holds an internal source marker."""
     call_command("demo_data")
-    end = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     calls = list(Call.objects.filter(state=CallState.DECIDED))
     assert len(calls) == 6
     historic = [
