@@ -267,12 +267,22 @@ def test_a_project_from_the_grant_to_its_evaluation(
         page.locator(f"#id_savings-{number}-year").fill(str(YEAR + 2))
         page.locator(f"#id_savings-{number}-amount").fill(amount)
     admin.submit("evaluation saved")
+    told = [
+        factories.person(Role.APPLICANT, organisation=social, name="Siv Social"),
+        factories.person(Role.APPLICANT, organisation=education, name="Ulf Utbildning"),
+    ]
     click_and_check(admin, f"main a[href='{base}evaluation/complete/']", "complete the evaluation")
     admin.submit("evaluation completed")
     project.refresh_from_db()
     assert project.state == "evaluated"
-    benefiting = {e.to[0] for e in OutboundEmail.objects.filter(kind="evaluation_completed")}
-    assert benefiting  # the benefiting organisations' people were told
+    # The benefiting organisations' people are told, each of their own organisation's savings.
+    notices = OutboundEmail.objects.filter(kind="evaluation_completed")
+    assert sorted(address for e in notices for address in e.to) == sorted(p.email for p in told)
+    assert any("Socialnämnden (600 000 kr)" in re.sub(r"\s", " ", e.body) for e in notices)
+    reader = visitor("benefiting organisation")
+    reader.login_as(told[1])
+    reader.goto(f"{base}evaluation/", "evaluation for a benefiting organisation")
+    expect(reader.page.locator("main")).to_contain_text("Utbildningsnämnden")
 
     # --- The figures reconcile to the krona ---------------------------------------------------
     admin.goto(base, "project at the end")
