@@ -74,7 +74,11 @@ class AssignForm(CrispyMixin, IdempotentMixin, forms.Form):
         help_text=_("Only for steering-group members without an account."),
     )
     organisation = IdModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=CHOOSE
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=CHOOSE,
+        help_text=_("Needed for everyone but an external evaluator."),
     )
     valid_from = date_field(_("From"), help_text=_("Today or later."))
     valid_until = date_field(_("Until (optional)"), required=False)

@@ -216,4 +216,10 @@ def attention_for(user) -> list[Attention]:
         items += _submitted_reports(Role.CITY_DIRECTOR)
     elif access.active_delegation_for(user) is not None:
         items += _submitted_reports(DELEGATE)
+    if Role.AUDITOR in roles:
+        items.append(
+            Attention(
+                role=Role.AUDITOR, title=_("Projects"), url=reverse("projects:list"), kind="link"
+            )
+        )
     return items

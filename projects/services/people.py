@@ -60,7 +60,8 @@ def project_assign(
     name = (person.full_name if person is not None else (name or "")).strip()
     if not name:
         raise DomainError(_("Choose a person or give the name."), field="name")
-    if organisation is None:
+    if organisation is None and role != AssignmentRole.EVALUATOR:
+        # An evaluator may be an external researcher, in no organisation of the city.
         raise DomainError(_("Give the person's organisation."), field="organisation")
     valid_from = valid_from or day
     if valid_from < day:

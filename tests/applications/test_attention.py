@@ -91,6 +91,7 @@ def test_the_auditor_is_pointed_to_everything_she_may_read(client, auditor):
         "applications:list",
         "council:meetings",
         "proposals:list",
+        "projects:list",
         "users:list",
     ):
         assert f'<a href="{reverse(name)}">' in page.split("</nav>", 1)[1], name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -21,6 +22,7 @@ from projects.models import (
     VersionSource,
 )
 from projects.plans import budget_from_grant, condition_texts, period_ends
+from tests import factories
 from tests.projects.conftest import (
     GRANTED,
     NEXT,
@@ -350,6 +352,32 @@ def test_assignments_need_what_their_part_needs(project, applicant, manager):
             person=manager,
             organisation=project.owner,
         )
+
+
+def test_an_external_evaluator_needs_no_organisation(project, fund_admin, applicant, client):
+    """An evaluator may be a researcher outside the city: named without an organisation, shown
+    without one; every other part still needs it (the form says which)."""
+    researcher = factories.person(name="Rolf Forskare")
+    evaluator = services.project_assign(
+        actor=fund_admin, project=project, role="evaluator", person=researcher
+    )
+    assert (evaluator.person, evaluator.organisation) == (researcher, None)
+    client.force_login(fund_admin)
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "Rolf Forskare</dd>" in page
+    client.force_login(applicant)
+    answer = client.post(
+        f"/projects/{project.pk}/people/",
+        {
+            "role": "steering",
+            "name": "Stina Styr",
+            "valid_from": timezone.localdate().isoformat(),
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert answer.status_code == 200
+    assert "Ange personens organisation." in answer.content.decode()
+    assert not project.assignments.filter(name="Stina Styr").exists()
 
 
 def test_ending_an_assignment_keeps_it_on_record(project, applicant, manager):
