@@ -91,7 +91,8 @@ def test_demo_data_is_idempotent_and_refused_in_production(settings, capsys):
 def test_the_demo_history_carries_the_dates_it_describes():
     """A 2017 sketch is not "submitted" on the day the demo was loaded: every event of the
     historic cases, their ledger entries and projects, and the cases' own timestamps lie in
-    2015-2023 (the projects' evaluations end in 2023); and no text a user reads holds an internal source marker."""
+    2015-2023 (the projects' evaluations end in 2023); and no text a user reads holds an
+    internal source marker."""
     call_command("demo_data")
     end = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     calls = list(Call.objects.filter(state=CallState.DECIDED))
