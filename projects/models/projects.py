@@ -261,6 +261,14 @@ class ProjectAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
 
+    @property
+    def name_and_organisation(self) -> str:
+        """The person as the project page shows them: the name, a comma and the organisation
+        (an external evaluator has none)."""
+        if self.organisation is None:
+            return self.name
+        return f"{self.name}, {self.organisation.name}"
+
     def is_current(self, on: dt.date | None = None) -> bool:
         day = on or timezone.localdate()
         return (

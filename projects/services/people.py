@@ -22,6 +22,9 @@ from projects.services.locks import project_lock
 SINGLE = frozenset({AssignmentRole.MANAGER, AssignmentRole.DEPUTY, AssignmentRole.EVALUATOR})
 # These parts act in the system and so need an account.
 WITH_ACCOUNT = SINGLE
+# An evaluator may be an external researcher, in no organisation of the city; every other part
+# belongs to one.
+WITHOUT_ORGANISATION = frozenset({AssignmentRole.EVALUATOR})
 OVER = frozenset({ProjectState.CLOSED, ProjectState.CANCELLED})
 
 
@@ -60,8 +63,7 @@ def project_assign(
     name = (person.full_name if person is not None else (name or "")).strip()
     if not name:
         raise DomainError(_("Choose a person or give the name."), field="name")
-    if organisation is None and role != AssignmentRole.EVALUATOR:
-        # An evaluator may be an external researcher, in no organisation of the city.
+    if organisation is None and role not in WITHOUT_ORGANISATION:
         raise DomainError(_("Give the person's organisation."), field="organisation")
     valid_from = valid_from or day
     if valid_from < day:
