@@ -68,6 +68,14 @@ def pages(ids: dict) -> list[Page]:
         Page("admin: idea sketches", ADMIN, "/sketches/"),
         Page("admin: register", ADMIN, "/register/"),
         Page("admin: fund ledger", ADMIN, f"/funds/{ids['fund']}/"),
+        Page("admin: project list", ADMIN, "/projects/"),
+        Page("admin: project page", ADMIN, f"/projects/{ids['project']}/"),
+        Page(
+            "admin: progress report", ADMIN, f"/projects/{ids['project']}/reports/{ids['report']}/"
+        ),
+        Page("project manager: start page", ids["manager"], "/"),
+        Page("project manager: projects", ids["manager"], "/projects/"),
+        Page("project manager: project page", ids["manager"], f"/projects/{ids['project']}/"),
     ]
 
 
@@ -291,7 +299,22 @@ def ids_of(pg: Postgres, db: str) -> dict:
         db,
     )
     fund = pg.query(f"SELECT id FROM core_fund WHERE name LIKE '%{MARK}'", db)
-    return {"assignment": assignment, "review": review, "case": case, "fund": fund}
+    project, report, manager = pg.query(
+        "SELECT p.id || ' ' || r.id || ' ' || u.email FROM projects_project p "
+        "JOIN projects_progressreport r ON r.project_id = p.id "
+        "JOIN projects_projectassignment a ON a.project_id = p.id AND a.role = 'manager' "
+        "JOIN core_user u ON u.id = a.person_id ORDER BY p.id, r.period_end LIMIT 1",
+        db,
+    ).split()
+    return {
+        "assignment": assignment,
+        "review": review,
+        "case": case,
+        "fund": fund,
+        "project": project,
+        "report": report,
+        "manager": manager,
+    }
 
 
 def measure(pg, db, args) -> list[Page]:

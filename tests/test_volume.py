@@ -8,8 +8,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from applications.models import Application, ApplicationState, ReviewAssignment, Score
+from applications.models import (
+    Application,
+    ApplicationState,
+    Call,
+    CallState,
+    ReviewAssignment,
+    Score,
+)
+from core.models import Event
 from fondadmin import volume
+from projects.models import AssignmentRole, ProgressReport, Project, ProjectState, ReportState
+from projects.money import budget_of, ledger_figures
+from projects.plans import period_ends
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +48,23 @@ def _content() -> list[tuple]:
             (
                 str(application.registration),
                 application.title,
+                application.state,
                 application.owner.name,
                 application.amount_requested,
                 application.planned_start,
                 sorted(str(p.organisation) for p in application.participants.all()),
                 reviews,
+            )
+        )
+    for project in Project.objects.select_related("registration").order_by("registration_id"):
+        figures = ledger_figures(project)
+        rows.append(
+            (
+                str(project.registration),
+                project.state,
+                figures.granted,
+                figures.net_paid,
+                [(r.period_end, r.state) for r in project.reports.order_by("period_end")],
             )
         )
     return rows
@@ -69,7 +92,9 @@ def test_a_volume_is_submitted_applications_with_council_reviews_made_by_the_ser
 
 
 def test_the_same_seed_gives_the_same_cases_in_one_run_or_topped_up():
-    spec = volume.VolumeSpec(applications=6, seed=7)
+    # Two applications a call: the top-up below stops in the middle of a call, and the calls
+    # decided after it (with their projects) are the same as in one run.
+    spec = volume.VolumeSpec(applications=7, seed=7, per_call=2, open_share=0)
     try:
         with transaction.atomic():
             volume.generate(spec)
@@ -78,16 +103,74 @@ def test_the_same_seed_gives_the_same_cases_in_one_run_or_topped_up():
     except Rollback:
         pass
     assert volume.generated_count() == 0
-    volume.generate(volume.VolumeSpec(applications=2, seed=7))
+    volume.generate(volume.VolumeSpec(applications=3, seed=7, per_call=2, open_share=0))
     assert volume.generate(spec) == 4  # only what is missing
+    assert Project.objects.count() == 2
     assert _content() == at_once
     assert volume.generate(spec) == 0
+
+
+def test_a_full_call_has_the_board_decide_the_call_before_and_its_projects_run_to_today():
+    spec = volume.VolumeSpec(applications=6, seed=3, per_call=2, grant_share=0.5, open_share=0)
+    volume.generate(spec)
+    calls = list(Call.objects.order_by("idea_sketch_deadline"))
+    assert [c.state for c in calls] == [CallState.DECIDED, CallState.DECIDED, CallState.PUBLISHED]
+    states = {call.pk: sorted(call.applications.values_list("state", flat=True)) for call in calls}
+    granted = [ApplicationState.GRANTED, ApplicationState.NOT_PROPOSED]
+    assert states == {
+        calls[0].pk: granted,
+        calls[1].pk: granted,
+        calls[2].pk: [ApplicationState.SUBMITTED] * 2,
+    }
+    # The last call's council reviews are still to do; the decided calls' are not.
+    assert {a.application.call_id for a in ReviewAssignment.objects.open_tasks()} <= {calls[2].pk}
+    projects = list(Project.objects.select_related("registration").order_by("pk"))
+    assert len(projects) == 2
+    for project in projects:
+        # Run to its end: the manager named, started, every budget year paid in full from the
+        # ledger, every period reported and reviewed, the investment phase ended.
+        assert project.state == ProjectState.PHASE_ENDED
+        assert project.assignments.get(role=AssignmentRole.MANAGER).person.email.endswith(
+            "@" + volume.DOMAIN
+        )
+        figures = ledger_figures(project)
+        assert figures.granted == project.application.amount_requested
+        assert figures.net_paid == sum(budget_of(project.current_version).values())
+        assert figures.outstanding == 0
+        ends = period_ends(project.starts_on, project.ends_on)
+        assert [r.period_end for r in project.reports.order_by("period_end")] == ends
+        assert set(project.reports.values_list("state", flat=True)) == {ReportState.REVIEWED}
+        # Each step is recorded at its historic moment, not today.
+        activated = Event.objects.get(action="project.activated", target_id=str(project.pk))
+        assert activated.created_at.date() == project.activated_on < ends[0]
+
+
+def test_an_open_share_leaves_reviews_and_final_reports_to_do():
+    volume.generate(
+        volume.VolumeSpec(applications=40, seed=5, per_call=4, grant_share=0.5, open_share=0.5)
+    )
+    projects = Project.objects.order_by("pk")
+    # Only fully scored applications are recommended: calls with reviews open grant fewer.
+    assert 9 <= projects.count() < 18
+    finals = [project.reports.order_by("-period_end")[0].state for project in projects]
+    assert set(finals) == {ReportState.DUE, ReportState.SUBMITTED, ReportState.REVIEWED}
+    earlier = ProgressReport.objects.exclude(
+        pk__in=[p.reports.latest("period_end").pk for p in projects]
+    )
+    assert set(earlier.values_list("state", flat=True)) == {ReportState.REVIEWED}
+    assert all(p.state == ProjectState.PHASE_ENDED for p in projects)
 
 
 def test_topping_up_with_another_seed_is_refused():
     volume.generate(volume.VolumeSpec(applications=1, seed=1))
     with pytest.raises(volume.VolumeRefused, match="seed 1"):
         volume.generate(volume.VolumeSpec(applications=2, seed=2))
+
+
+def test_topping_up_with_another_call_size_is_refused():
+    volume.generate(volume.VolumeSpec(applications=1, seed=1, per_call=3))
+    with pytest.raises(volume.VolumeRefused, match="3 applications a call"):
+        volume.generate(volume.VolumeSpec(applications=2, seed=1))
 
 
 def test_refused_on_a_database_with_data_that_was_not_generated():

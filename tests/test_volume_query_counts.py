@@ -1,6 +1,7 @@
 """The pages the volume bench measures (``bench/volume.py``) ask the database the same number of
-queries at N and at 10N generated applications with their reviews (``fondadmin.volume``). The
-bench times them at 1,000 to 10,000; this is the check CI runs."""
+queries at N and at 10N generated applications with their reviews and the projects granted from
+them (``fondadmin.volume``). The bench times them at 1,000 to 10,000; this is the check CI
+runs."""
 
 from __future__ import annotations
 
@@ -13,23 +14,30 @@ from applications.models import Application, ReviewAssignment
 from bench.volume import pages
 from core.models import Fund, User
 from fondadmin import volume
+from projects.models import AssignmentRole, ProgressReport, Project
 
 pytestmark = pytest.mark.django_db
 N = 10
 # Half the cases with a council review still to do, so the council member's "to do now" list
 # is not empty at N either (an empty page skips the queries that load its rows).
-SPEC = {"seed": 3, "open_share": 0.5}
+# Five applications a call: N makes two calls, the first decided with its project, and 10N
+# twenty (nineteen decided); the last call's reviews stay open.
+SPEC = {"seed": 3, "open_share": 0.5, "per_call": 5}
 
 
 def _ids() -> dict:
     """The bench's objects: the first generated cases, the same at every volume."""
     council = User.objects.get(email=f"ledamot01@{volume.DOMAIN}")
+    project = Project.objects.order_by("pk")[0]
     first = ReviewAssignment.objects.filter(reviewer=council).order_by("application_id", "pk")[0]
     return {
         "assignment": first.pk,
         "review": first.application_id,
         "case": Application.objects.order_by("pk")[0].pk,
         "fund": Fund.objects.get().pk,
+        "project": project.pk,
+        "report": project.reports.order_by("period_end")[0].pk,
+        "manager": project.assignments.get(role=AssignmentRole.MANAGER).person.email,
     }
 
 
@@ -54,6 +62,13 @@ def test_the_benchs_pages_ask_the_same_queries_at_n_and_10n_applications():
     volume.generate(volume.VolumeSpec(applications=N, **SPEC))
     council = User.objects.get(email=f"ledamot01@{volume.DOMAIN}")
     assert ReviewAssignment.objects.for_reviewer(council).open_tasks().exists()
+    # Projects in every state the stage leaves them, and reports waiting to be written and
+    # reviewed, so the lists load every kind of row at N already.
+    assert Project.objects.count() == 1
     at_n = _counts()
     volume.generate(volume.VolumeSpec(applications=10 * N, **SPEC))
+    assert Project.objects.count() == 19
+    assert {"due", "submitted", "reviewed"} <= set(
+        ProgressReport.objects.values_list("state", flat=True)
+    )
     assert _counts() == at_n

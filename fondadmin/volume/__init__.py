@@ -3,10 +3,13 @@
 It fills a database with N submitted applications, each with its idea sketch (submitted and
 judged applicable by the council), its budget, plans and participants, and its council review:
 ``reviews_per_application`` council members not in conflict assigned, declared and scored.
+Then, stage by stage: when a call is full, the board grants ``grant_share`` of it and the
+projects run up to today (``fondadmin.volume.projects``: people, start, payments, progress
+reports, the end of the investment phase).
 Everything is made through the services, as people would make it, so the rows, history,
 events and registration numbers are the real ones. The bench (``bin/bench-volume``) and the
-query-count test (``tests/test_volume.py``) use it; later steps (projects, reclaim, reports)
-are added as stages of their own.
+query-count test (``tests/test_volume_query_counts.py``) use it; later steps (reclaim,
+reports) are added as stages of their own.
 
 Deterministic for a seed: application ``i`` is drawn from its own random stream
 (``seed`` and ``i``), so the cases, owners, participants, amounts, reviewers, scores and
@@ -32,6 +35,7 @@ from core.models import Fund, Organisation, User
 from core.notices import muted
 from fondadmin.volume import cases, people
 from fondadmin.volume.people import DOMAIN, MARK, PASSWORD
+from projects.models import Project
 
 __all__ = [
     "DOMAIN",
@@ -41,6 +45,7 @@ __all__ = [
     "VolumeSpec",
     "generate",
     "generated_count",
+    "generated_projects",
 ]
 
 # Applications are committed in batches of this many (a batch is all or nothing, so a
@@ -60,6 +65,10 @@ class VolumeSpec:
     # The share of applications with one council review still to do (half of them not yet
     # declared), so reviewers' lists and start pages have open tasks at every volume.
     open_share: float = 0.1
+    # Applications a call (the projects stage decides a call when its last one is made).
+    per_call: int = cases.PER_CALL
+    # The share of each decided call's applications the board grants (at least one).
+    grant_share: float = 0.05
 
 
 def refusal(spec: VolumeSpec, *, allow_existing: bool = False) -> str | None:
@@ -75,17 +84,26 @@ def refusal(spec: VolumeSpec, *, allow_existing: bool = False) -> str | None:
         )
     if not 0 <= spec.open_share <= 1:
         return "The open share is a fraction from 0 to 1."
-    capacity = cases.capacity()
+    if not 0 <= spec.grant_share <= 1:
+        return "The grant share is a fraction from 0 to 1."
+    if spec.per_call < 1:
+        return "A call has at least one application."
+    capacity = cases.capacity(spec.per_call)
     if spec.applications > capacity:
         return (
             f"At most {capacity:,} applications fit before today "
-            f"({cases.PER_CALL} a call, a call every {cases.CALL_EVERY_DAYS} days)."
+            f"({spec.per_call} a call, a call every {cases.CALL_EVERY_DAYS} days)."
         )
     fund = Fund.objects.filter(name=people.FUND_NAME).first()
     if fund is not None and people.seed_of(fund) != spec.seed:
         return (
             f"This database was generated with seed {people.seed_of(fund)}; "
             f"topping it up with seed {spec.seed} would not be reproducible."
+        )
+    if fund is not None and people.per_call_of(fund) != spec.per_call:
+        return (
+            f"This database was generated with {people.per_call_of(fund)} applications a call; "
+            f"topping it up with {spec.per_call} would not be reproducible."
         )
     if not allow_existing:
         others = (
@@ -107,6 +125,11 @@ def generated_count() -> int:
     return cases.count(fund) if fund is not None else 0
 
 
+def generated_projects() -> int:
+    """How many projects the generated calls' grants made."""
+    return Project.objects.filter(registration__fund__name=people.FUND_NAME).count()
+
+
 def generate(
     spec: VolumeSpec,
     *,
@@ -120,7 +143,7 @@ def generate(
         raise VolumeRefused(reason)
     with muted():
         with transaction.atomic():
-            world = people.load(spec.seed)
+            world = people.load(spec.seed, spec.per_call)
         start = cases.count(world.fund)
         for first in range(start, spec.applications, BATCH):
             last = min(first + BATCH, spec.applications)

@@ -1,8 +1,11 @@
 """The generated cases: calls, idea sketches judged applicable, submitted applications and
 their council review, one application at a time through the services.
 
-Application ``i`` belongs to call ``i // PER_CALL``; calls follow each other every
-``CALL_EVERY_DAYS`` days from 2016, each with its own council meeting. Every date a service
+Application ``i`` belongs to call ``i // per_call`` (``PER_CALL`` unless the spec says
+otherwise); calls follow each other every ``CALL_EVERY_DAYS`` days from 2016, each with its own
+council meeting. When a call's last application is made, the projects stage
+(``fondadmin.volume.projects``) has the board decide the call before it: a share granted, the
+rest closed as not proposed. Every date a service
 takes (``today``, ``at``) is the case's own historic date, so deadlines and periods are checked
 as they would have been then.
 """
@@ -25,6 +28,7 @@ from applications.models import (
     ReviewKind,
 )
 from core.money import split_evenly
+from fondadmin.volume import projects
 from fondadmin.volume.people import MARK, World
 
 PER_CALL = 500
@@ -35,6 +39,7 @@ APPLICATION_DAYS = 45  # last day for idea sketches -> last day for applications
 MEETING_DAYS = 5  # last day for idea sketches -> the council's applicability meeting
 ASSIGN_DAYS = 2  # last day for applications -> reviewers assigned
 DUE_DAYS = 30  # assigned -> review due
+REVIEW_MEETING_DAYS = 3  # review due -> the council's recommendations
 # An application involves at most four organisations (owner, a co-owner, a partner, one
 # other benefiting organisation), so at least COUNCIL_SIZE - 4 members are never in conflict.
 MAX_REVIEWS = 4
@@ -54,6 +59,11 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def review_meeting_day(number: int) -> dt.date:
+    """The council's meeting on the call's reviewed applications (its recommendations)."""
+    return _assign_day(number) + dt.timedelta(days=DUE_DAYS + REVIEW_MEETING_DAYS)
+
+
 def _published(number: int) -> dt.date:
     return FIRST_CALL + dt.timedelta(days=number * CALL_EVERY_DAYS)
 
@@ -62,20 +72,20 @@ def _assign_day(number: int) -> dt.date:
     return _published(number) + dt.timedelta(days=SKETCH_DAYS + APPLICATION_DAYS + ASSIGN_DAYS)
 
 
-def capacity(today: dt.date | None = None) -> int:
+def capacity(per_call: int = PER_CALL, today: dt.date | None = None) -> int:
     """How many applications fit in calls whose review could start by today."""
     day = today or timezone.localdate()
     calls = 0
     while _assign_day(calls) <= day:
         calls += 1
-    return calls * PER_CALL
+    return calls * per_call
 
 
 def count(fund) -> int:
     return Application.objects.filter(call__fund=fund, title__endswith=MARK).count()
 
 
-def _call(world: World, number: int) -> tuple[Call, object]:
+def _call(world: World, spec, number: int) -> tuple[Call, object]:
     """Call ``number`` of the volume and its council meeting, made the first time."""
     cache = world.__dict__.setdefault("calls", {})
     if number in cache:
@@ -92,7 +102,7 @@ def _call(world: World, number: int) -> tuple[Call, object]:
             description="Genererad utlysning för volymmätning.",
             idea_sketch_deadline=sketches_due,
             application_deadline=sketches_due + dt.timedelta(days=APPLICATION_DAYS),
-            indicative_budget=PER_CALL * 10_000_000,
+            indicative_budget=spec.per_call * 10_000_000,
             decision_route=DecisionRoute.OWN_PROPOSAL,
         )
         services.call_publish(actor=world.admin, call=call, at=_at(published, 9))
@@ -166,8 +176,8 @@ def _rows(owner, partners, beneficiaries, start: int, years: int, amount: int) -
 def make(world: World, spec, index: int) -> Application:
     """Generated application ``index``: sketch, applicability, application, review."""
     rng = random.Random(f"{spec.seed}:{index}")  # noqa: S311 - reproducible data, not secrets
-    number = index // PER_CALL
-    call, meeting = _call(world, number)
+    number = index // spec.per_call
+    call, meeting = _call(world, spec, number)
     owner = rng.choice(world.city)
     others = [org for org in world.city if org.pk != owner.pk]
     co_owners = [rng.choice(others)] if rng.random() < 0.3 else []
@@ -236,6 +246,13 @@ def make(world: World, spec, index: int) -> Application:
     )
     application.refresh_from_db()
     _review(world, spec, rng, application, number, {owner, *co_owners, *partners, *beneficiaries})
+    if (index + 1) % spec.per_call == 0 and number > 0:
+        # The call before is decided when this one is full: the council always has the last
+        # call's reviews to do, as it would while the board decides the call before.
+        previous, _meeting = _call(world, spec, number - 1)
+        projects.grant_call(
+            world, spec, number - 1, previous, review_day=review_meeting_day(number - 1)
+        )
     return application
 
 

@@ -35,7 +35,7 @@ STAFF = {
     "secretary": ("Kommunsekreterare Volym", Role.BOARD_SECRETARY),
     "auditor": ("Revisor Volym", Role.AUDITOR),
 }
-SEED_TEXT = "Genererad volym, seed {seed}."
+SEED_TEXT = "Genererad volym, seed {seed}, {per_call} ansökningar per utlysning."
 
 
 _HASH: dict[str, str] = {}
@@ -49,6 +49,8 @@ def address(local: str) -> str:
 class World:
     fund: Fund
     admin: User
+    director: User
+    secretary: User
     city: list[Organisation]  # organisations that can own cases, in a fixed order
     nonprofits: list[Organisation]
     council: list[User]
@@ -59,6 +61,11 @@ class World:
 def seed_of(fund: Fund) -> int | None:
     found = re.search(r"seed (-?\d+)", fund.description)
     return int(found.group(1)) if found else None
+
+
+def per_call_of(fund: Fund) -> int:
+    found = re.search(r"(\d+) ansökningar per utlysning", fund.description)
+    return int(found.group(1)) if found else 500  # volumes made before the projects stage
 
 
 def _organisation(name: str, short: str, kind: str) -> Organisation:
@@ -94,7 +101,7 @@ def _person(local: str, name: str, role: str | None, organisation: Organisation 
     return user
 
 
-def load(seed: int) -> World:
+def load(seed: int, per_call: int) -> World:
     """The world of the volume, made the first time (inside the caller's transaction)."""
     kinds = (
         [(f"Stadsdelsnämnd {n:02d}", f"SDN {n:02d}", "district") for n in range(1, DISTRICTS + 1)]
@@ -126,7 +133,9 @@ def load(seed: int) -> World:
         for n, org in enumerate(city, start=1)
     }
     return World(
-        fund=_fund(staff["admin"], seed),
+        fund=_fund(staff["admin"], seed, per_call),
+        director=staff["director"],
+        secretary=staff["secretary"],
         admin=staff["admin"],
         city=city,
         nonprofits=nonprofits,
@@ -136,7 +145,7 @@ def load(seed: int) -> World:
     )
 
 
-def _fund(admin: User, seed: int) -> Fund:
+def _fund(admin: User, seed: int, per_call: int) -> Fund:
     fund = Fund.objects.filter(name=FUND_NAME).first()
     if fund is not None:
         return fund
@@ -146,7 +155,7 @@ def _fund(admin: User, seed: int) -> Fund:
         registration_series=SERIES,
         started_on=FUND_STARTED,
         reclaim_window_years=6,
-        description=SEED_TEXT.format(seed=seed),
+        description=SEED_TEXT.format(seed=seed, per_call=per_call),
     )
     services.ledger_entry_record(
         actor=admin,

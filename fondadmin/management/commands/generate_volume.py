@@ -1,4 +1,5 @@
-"""Fill a database with generated applications and their council reviews (fondadmin.volume)."""
+"""Fill a database with generated applications, their council reviews and the projects granted
+from them (fondadmin.volume)."""
 
 import time
 
@@ -9,9 +10,10 @@ from fondadmin import volume
 
 class Command(BaseCommand):
     help = (
-        "Top the database up to N generated submitted applications with council reviews, made "
-        "through the services; deterministic for a seed. Refused in production and on a "
-        "database with data that was not generated (unless --allow-existing)."
+        "Top the database up to N generated submitted applications with council reviews, and "
+        "the board's grants of each call decided (a share of it) with their projects run up "
+        "to today, made through the services; deterministic for a seed. Refused in production "
+        "and on a database with data that was not generated (unless --allow-existing)."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +27,18 @@ class Command(BaseCommand):
             help="share of applications with one council review still to do (default 0.1)",
         )
         parser.add_argument(
+            "--per-call",
+            type=int,
+            default=volume.VolumeSpec.per_call,
+            help="applications a call (default %(default)s); decided when the next call is full",
+        )
+        parser.add_argument(
+            "--grant-share",
+            type=float,
+            default=volume.VolumeSpec.grant_share,
+            help="share of a decided call the board grants (default %(default)s, at least one)",
+        )
+        parser.add_argument(
             "--allow-existing",
             action="store_true",
             help="add to a database that holds data that was not generated",
@@ -36,6 +50,8 @@ class Command(BaseCommand):
             reviews_per_application=options["reviews_per_application"],
             seed=options["seed"],
             open_share=options["open_share"],
+            per_call=options["per_call"],
+            grant_share=options["grant_share"],
         )
         started = time.monotonic()
         verbosity = options["verbosity"]
@@ -56,7 +72,8 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from refused
         self.stdout.write(
             self.style.SUCCESS(
-                f"{volume.generated_count():,} generated applications "
+                f"{volume.generated_count():,} generated applications, "
+                f"{volume.generated_projects():,} projects "
                 f"({added:,} added in {time.monotonic() - started:.0f} s, seed {spec.seed})."
             )
         )
