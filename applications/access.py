@@ -192,7 +192,7 @@ HAS_ASSIGNMENTS = "has_assignments"
 def register_standing() -> None:
     access.register_standing_flag(
         HAS_ASSIGNMENTS,
-        lambda: Exists(ReviewAssignment.objects.filter(reviewer_id=OuterRef("pk"))),
+        lambda _day: Exists(ReviewAssignment.objects.filter(reviewer_id=OuterRef("pk"))),
     )
 
 

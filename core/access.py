@@ -50,11 +50,13 @@ def _is_person(user) -> bool:
 
 # Yes/no questions about a person that apps ask on every page (the menu), as expressions on
 # the user's row (``OuterRef("pk")``), registered at start-up (``AppConfig.ready``).
-_FLAGS: dict[str, Callable[[], object]] = {}
+_FLAGS: dict[str, Callable[[dt.date], object]] = {}
 
 
-def register_standing_flag(name: str, expression: Callable[[], object]) -> None:
-    """A question answered with the person's standing, read back with ``standing_flag``."""
+def register_standing_flag(name: str, expression: Callable[[dt.date], object]) -> None:
+    """A question answered with the person's standing, read back with ``standing_flag``:
+    ``expression(day)`` is the annotation for the day the standing is loaded for (never today
+    taken inside it: the query is compiled once per process, and a day is a parameter)."""
     _FLAGS[name] = expression
 
 
@@ -82,7 +84,7 @@ def with_standing(users, day: dt.date):
             Membership.objects.active_on(day), Cast("organisation_id", CharField())
         ),
         standing_delegated=Exists(delegated),
-        **{f"standing_flag_{name}": expression() for name, expression in _FLAGS.items()},
+        **{f"standing_flag_{name}": expression(day) for name, expression in _FLAGS.items()},
     )
 
 

@@ -51,15 +51,15 @@ WORKS_ON_PROJECTS = "projects.works_on_projects"
 LEADING = (AssignmentRole.MANAGER, AssignmentRole.DEPUTY, AssignmentRole.EVALUATOR)
 
 
-def _working(**match):
-    return ProjectAssignment.objects.current().filter(role__in=LEADING, **match)
+def _working(day=None, **match):
+    return ProjectAssignment.objects.current(day).filter(role__in=LEADING, **match)
 
 
 def register_standing() -> None:
     """Whether a person leads or evaluates a project today: read with the person's standing
     (one query per request for the menu and the start page)."""
     access.register_standing_flag(
-        WORKS_ON_PROJECTS, lambda: Exists(_working(person_id=OuterRef("pk")))
+        WORKS_ON_PROJECTS, lambda day: Exists(_working(day, person_id=OuterRef("pk")))
     )
 
 

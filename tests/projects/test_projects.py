@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from applications.models import BoardOutcome
-from core import conflicts
+from core import access, conflicts
 from core.models import Event, OutboundEmail
 from projects import services
+from projects.access import works_on_projects
 from projects.models import (
     AssignmentRole,
     BudgetLine,
@@ -423,3 +424,14 @@ def test_the_projects_organisations_and_benefiting_organisations_take_part(
 
 def test_assignment_roles_have_labels():
     assert {role.value for role in AssignmentRole} == {"manager", "deputy", "steering", "evaluator"}
+
+
+def test_leading_a_project_is_read_for_the_day_the_person_is_loaded_for(running, manager):
+    """The standing's query is compiled once per process: the day is a parameter of the
+    projects flag too, so a worker started yesterday does not answer with yesterday's day."""
+    today = timezone.localdate()
+    ProjectAssignment.objects.filter(person=manager).update(valid_until=today)
+    loaded = access.person_with_standing(manager.pk, today)
+    assert works_on_projects(loaded)
+    tomorrow = access.person_with_standing(manager.pk, today + dt.timedelta(days=1))
+    assert not works_on_projects(tomorrow)
