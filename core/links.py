@@ -5,6 +5,9 @@ without importing the apps above core.
 
 ``register(stage, title, order, resolve)``: ``resolve(registration_ids)`` returns
 ``{registration_id: url}`` for the stage's objects among those numbers, in one query.
+
+Likewise a fund's page links to the pages other apps keep about the fund (the reclaim rules):
+``register_fund_page(name, title, order, url, visible)``.
 """
 
 from __future__ import annotations
@@ -52,3 +55,28 @@ def stages_of(registration_id: int | None) -> list[Link]:
     if registration_id is None:
         return []
     return links_for([registration_id])[registration_id]
+
+
+@dataclass(frozen=True)
+class FundPage:
+    name: str
+    title: object
+    order: int
+    url: Callable[[object], str]
+    visible: Callable[[object], bool]
+
+
+_FUND_PAGES: dict[str, FundPage] = {}
+
+
+def register_fund_page(name: str, title, *, order: int, url, visible) -> None:
+    _FUND_PAGES[name] = FundPage(name, title, order, url, visible)
+
+
+def fund_pages_for(user, fund) -> list[Link]:
+    """The other apps' pages about the fund that the person may read, in their order."""
+    return [
+        Link(page.name, str(page.title), page.url(fund))
+        for page in sorted(_FUND_PAGES.values(), key=lambda p: p.order)
+        if page.visible(user)
+    ]

@@ -27,5 +27,6 @@ urlpatterns = [
     path("reviews/", include(review_patterns)),
     path("proposals/", include(proposal_patterns)),
     path("projects/", include("projects.urls")),
+    path("reclaim/", include("reclaim.urls")),
     path("admin/", admin.site.urls),
 ]

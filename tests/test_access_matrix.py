@@ -29,10 +29,11 @@ from tests.matrix import (
     url_names,
 )
 from tests.projects.test_access_matrix import ROWS as PROJECTS_ROWS
+from tests.reclaim.test_access_matrix import ROWS as RECLAIM_ROWS
 
 # Every row of every app, in the order of the dependency graph (the browser's page walk
 # visits them all).
-MATRIX = [*CORE_ROWS, *APPLICATIONS_ROWS, *PROJECTS_ROWS]
+MATRIX = [*CORE_ROWS, *APPLICATIONS_ROWS, *PROJECTS_ROWS, *RECLAIM_ROWS]
 
 
 # The cases each subject may see (BRIEF "Who sees what"): the case's organisations and fund

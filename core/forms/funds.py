@@ -41,6 +41,10 @@ class FundForm(CrispyMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registration_series"].widget.attrs["autocapitalize"] = "characters"
+        if self.instance.pk:
+            # Once the fund exists, its reclaim period changes with its reclaim rules (the
+            # reclaim app's policy page, one version per change).
+            del self.fields["reclaim_window_years"]
 
 
 class LedgerEntryForm(CrispyMixin, IdempotentMixin, forms.Form):

@@ -124,6 +124,7 @@ def fund_detail(request, pk: int):
             "query": query,
             "can_manage": access.can_manage_funds(request.user),
             "hand_kinds": [kind.value for kind in HAND_KINDS],
+            "fund_pages": links.fund_pages_for(request.user, fund),
         },
     )
 
