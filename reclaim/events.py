@@ -8,5 +8,18 @@ from core.events import register_actions
 register_actions(
     {
         "reclaim.policy_changed": _("Reclaim rules changed (version %(version)s)"),
+        "reclaim.plan_drafted": _("Reclaim plan drafted from the evaluation (%(total)s)"),
+        "reclaim.version_updated": _("Reclaim plan version %(version)s changed"),
+        "reclaim.version_fitted": _(
+            "Reclaim plan version %(version)s fitted to the cap of %(cap)s"
+        ),
+        "reclaim.version_submitted": _(
+            "Reclaim plan version %(version)s sent to the city director"
+        ),
+        "reclaim.version_returned": _("Reclaim plan version %(version)s sent back"),
+        "reclaim.version_approved": _("Reclaim plan version %(version)s decided (%(total)s)"),
+        "reclaim.adjustment_started": _(
+            "Adjustment of the reclaim plan started (version %(version)s)"
+        ),
     }
 )

@@ -1,5 +1,23 @@
 """Writes of the reclaim app, one function per business action."""
 
+from reclaim.services.plans import (
+    plan_adjustment_start,
+    plan_version_approve,
+    plan_version_fit,
+    plan_version_return,
+    plan_version_submit,
+    plan_version_update,
+    reclaim_plan_draft,
+)
 from reclaim.services.policy import reclaim_policy_change
 
-__all__ = ["reclaim_policy_change"]
+__all__ = [
+    "plan_adjustment_start",
+    "plan_version_approve",
+    "plan_version_fit",
+    "plan_version_return",
+    "plan_version_submit",
+    "plan_version_update",
+    "reclaim_plan_draft",
+    "reclaim_policy_change",
+]
