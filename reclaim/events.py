@@ -18,6 +18,13 @@ register_actions(
         ),
         "reclaim.version_returned": _("Reclaim plan version %(version)s sent back"),
         "reclaim.version_approved": _("Reclaim plan version %(version)s decided (%(total)s)"),
+        "reclaim.installment_booked": _("Return booked: %(organisation)s %(year)s, %(amount)s"),
+        "reclaim.installment_waived": _(
+            "Reclaim line waived: %(organisation)s %(year)s, %(amount)s"
+        ),
+        "reclaim.exempted": _("Exempted from reclaim"),
+        "reclaim.budget_adjusted": _("Final budget adjustment for %(organisation)s: %(amount)s"),
+        "reclaim.plan_closed": _("Reclaim plan closed"),
         "reclaim.adjustment_started": _(
             "Adjustment of the reclaim plan started (version %(version)s)"
         ),

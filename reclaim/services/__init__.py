@@ -1,5 +1,12 @@
 """Writes of the reclaim app, one function per business action."""
 
+from reclaim.services.installments import (
+    budget_adjustment_record,
+    installment_book,
+    installment_waive,
+    reclaim_exempt,
+    reclaim_plan_close,
+)
 from reclaim.services.plans import (
     plan_adjustment_start,
     plan_version_approve,
@@ -12,12 +19,17 @@ from reclaim.services.plans import (
 from reclaim.services.policy import reclaim_policy_change
 
 __all__ = [
+    "budget_adjustment_record",
+    "installment_book",
+    "installment_waive",
     "plan_adjustment_start",
     "plan_version_approve",
     "plan_version_fit",
     "plan_version_return",
     "plan_version_submit",
     "plan_version_update",
+    "reclaim_exempt",
+    "reclaim_plan_close",
     "reclaim_plan_draft",
     "reclaim_policy_change",
 ]

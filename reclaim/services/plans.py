@@ -45,7 +45,7 @@ def _version_lock(version: PlanVersion) -> PlanVersion:
     )
 
 
-def _plan_lock(plan: ReclaimPlan) -> ReclaimPlan:
+def plan_lock(plan: ReclaimPlan) -> ReclaimPlan:
     return (
         ReclaimPlan.objects.select_for_update(of=("self",))
         .select_related("project__registration__fund")
@@ -291,7 +291,7 @@ def plan_version_submit(*, actor, version: PlanVersion) -> PlanVersion:
     return version
 
 
-def _capacity(actor, day):
+def capacity_of(actor, day):
     capacity = access.city_director_capacity(actor, day)
     if capacity is None:
         raise DomainError(
@@ -307,7 +307,7 @@ def _capacity(actor, day):
 @transaction.atomic
 def plan_version_return(*, actor, version: PlanVersion, message: str) -> PlanVersion:
     """The city director sends the version back to the fund administrators, saying why."""
-    _capacity(actor, recording_day())
+    capacity_of(actor, recording_day())
     version = _version_lock(version)
     from_state = VERSION.check(version, V.DRAFT)
     message = (message or "").strip()
@@ -355,7 +355,7 @@ def plan_version_approve(
     with the rules and the cap of the day; above the cap only with ``above_cap_reason``. The
     version it replaces stays visible; the project enters its reclaim."""
     day = recording_day()
-    capacity = _capacity(actor, day)
+    capacity = capacity_of(actor, day)
     fund_lock(version.plan.project.registration.fund_id)
     project = project_lock(version.plan.project)
     version = _version_lock(version)
@@ -364,6 +364,16 @@ def plan_version_approve(
     policy = _policy_for_decision(fund, actor)
     lines = lines_of(version)
     _check_lines(version, lines, version.start_year)
+    first = plans.first_year(day, policy.rules)
+    if version.number == 1 and version.start_year != first:
+        raise DomainError(
+            _(
+                "Under the fund's reclaim rules a plan decided now starts in %(first)s; this "
+                "one starts in %(start)s. Send it back to have its first year changed."
+            )
+            % {"first": first, "start": version.start_year},
+            code="start_year",
+        )
     cap = plan_cap(project, policy.rules)
     over = plans.excess(lines, cap)
     above_cap_reason = (above_cap_reason or "").strip()
@@ -402,7 +412,7 @@ def plan_version_approve(
             "above_cap_reason",
         ]
     )
-    plan = _plan_lock(version.plan)
+    plan = plan_lock(version.plan)
     if plan.state == PlanState.DRAFTING:
         PLAN.check(plan, PlanState.IN_FORCE)
         plan.state = PlanState.IN_FORCE
@@ -429,7 +439,7 @@ def plan_adjustment_start(*, actor, plan: ReclaimPlan) -> PlanVersion:
     """A new version of the plan in force, drafted from it (the yearly follow-up's
     adjustment of the years not yet booked). A second click opens the draft already
     started."""
-    plan = _plan_lock(plan)
+    plan = plan_lock(plan)
     open_version = plan.versions.filter(state__in=OPEN_VERSIONS).first()
     if open_version is not None:
         return open_version
