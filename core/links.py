@@ -50,6 +50,14 @@ def links_for(registration_ids: Iterable[int]) -> dict[int, list[Link]]:
     return found
 
 
+def later_stages(registration_id: int | None, after: str) -> list[Link]:
+    """The pages of the case's stages after the stage ``after`` (a project's reclaim plan)."""
+    if registration_id is None or after not in _STAGES:
+        return []
+    order = {name: stage.order for name, stage in _STAGES.items()}
+    return [link for link in stages_of(registration_id) if order[link.stage] > order[after]]
+
+
 def stages_of(registration_id: int | None) -> list[Link]:
     """The pages of one case, earliest stage first."""
     if registration_id is None:

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from core import access
 from core.models import Fund, Role
+from projects import access as project_access
 
 
 def can_read_policy(user) -> bool:
@@ -30,3 +31,37 @@ def get_policy_fund_for(viewer, pk: int, *, write: bool = False) -> Fund:
     if write and not can_change_policy(viewer):
         raise PermissionDenied
     return fund
+
+
+# --- Reclaim plans -------------------------------------------------------------------------
+
+FULL, OWN = "full", "own"
+
+
+def plan_view(user, project) -> str:
+    """What of a project's reclaim plan the reader sees (the reader may see the project): all
+    of it, or, for a benefiting organisation that takes no other part, its own lines."""
+    return FULL if project_access.view_of(user, project) == project_access.FULL else OWN
+
+
+def own_organisations(user) -> set[int]:
+    return set(access.organisation_ids_of(user))
+
+
+def get_plan_project_for(user, project_pk: int, *, may=None):
+    """The project whose reclaim plan is read (404 unless the reader sees the project);
+    ``may(user, project)`` refused with 403."""
+    return project_access.get_project_for(user, project_pk, may=may)
+
+
+def can_draft(user, project=None) -> bool:
+    return access.has_role(user, Role.FUND_ADMIN)
+
+
+def can_book(user, project=None) -> bool:
+    return access.has_role(user, Role.FUND_ADMIN)
+
+
+def can_decide(user, project=None) -> bool:
+    """The city director, or the delegate during the delegation."""
+    return access.city_director_capacity(user) is not None

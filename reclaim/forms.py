@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyMixin, IdempotentMixin
+from core.money import MoneyFormField
 from reclaim import plans
 from reclaim.models import MAX_START_OFFSET, start_text
 
@@ -37,3 +38,76 @@ class PolicyForm(CrispyMixin, IdempotentMixin, forms.Form):
         self.fields["start_offset"].choices = [
             (n, start_text(n)) for n in range(MAX_START_OFFSET + 1)
         ]
+
+
+class ConfirmForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """Only the one-time key: a confirmation button, sent once however often it is clicked."""
+
+
+class LinesForm(CrispyMixin, forms.Form):
+    """A version's lines as a grid: one amount per organisation and reclaim year (whole
+    kronor, Swedish grouping accepted; empty is 0), and why this version."""
+
+    reason = forms.CharField(
+        label=_("Why this version"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed from the second version on: what the follow-up found."),
+    )
+
+    def __init__(self, *args, organisations, years, initial_lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        self.years = list(years)
+        for organisation in self.organisations:
+            for year in self.years:
+                name = self.field_name(organisation.pk, year)
+                field = MoneyFormField(
+                    label=f"{organisation.name} {year}",
+                    required=False,
+                    initial=initial_lines.get((organisation.pk, year)) or None,
+                )
+                field.widget.attrs["class"] = "form-control form-control-sm"
+                self.fields[name] = field
+
+    @staticmethod
+    def field_name(organisation_pk: int, year: int) -> str:
+        return f"line_{organisation_pk}_{year}"
+
+    def rows(self):
+        """(organisation, [bound field per year]) for the grid."""
+        return [
+            (org, [self[self.field_name(org.pk, year)] for year in self.years])
+            for org in self.organisations
+        ]
+
+    def lines(self) -> dict[tuple[int, int], int]:
+        return {
+            (org.pk, year): self.cleaned_data.get(self.field_name(org.pk, year)) or 0
+            for org in self.organisations
+            for year in self.years
+        }
+
+
+class DecideForm(CrispyMixin, IdempotentMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    above_cap = forms.BooleanField(
+        label=_("Decide the plan above the cap"),
+        required=False,
+        help_text=_("Only when the plan returns more than the project was paid."),
+    )
+    above_cap_reason = forms.CharField(
+        label=_("Reason for deciding above the cap"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("above_cap") and not (data.get("above_cap_reason") or "").strip():
+            self.add_error("above_cap_reason", _("Give the reason for deciding above the cap."))
+        if not data.get("above_cap"):
+            data["above_cap_reason"] = ""
+        return data

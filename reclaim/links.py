@@ -1,4 +1,5 @@
-"""The fund page's link to the fund's reclaim rules (``core.links.register_fund_page``)."""
+"""Where reclaim's pages are, for core's register, the case pages and the fund page
+(``core.links``): a project's reclaim plan, a fund's reclaim rules."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,20 @@ from core import links
 from reclaim.access import can_read_policy
 
 
+def _plans(registration_ids):
+    """The reclaim plan's page of each evaluated project (where the plan is drafted)."""
+    from projects.models import EvaluationState, Project
+
+    return {
+        registration: reverse("reclaim:plan", args=[pk])
+        for pk, registration in Project.objects.filter(
+            registration_id__in=registration_ids, evaluation__state=EvaluationState.COMPLETED
+        ).values_list("pk", "registration_id")
+    }
+
+
 def register() -> None:
+    links.register("reclaim", _("Reclaim plan"), order=40, resolve=_plans)
     links.register_fund_page(
         "reclaim_policy",
         _("Reclaim rules"),

@@ -3,10 +3,26 @@ the app asks of a person today (nothing yet)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
 from core.attention import Attention
-from core.models import Fund
-from reclaim import plans
-from reclaim.models import ReclaimPolicy
+from core.models import Fund, Organisation
+from projects.conflicts import benefiting_ids
+from projects.models import MeasuredSaving, ProjectState
+from projects.money import ledger_figures
+from reclaim import access, plans
+from reclaim.models import (
+    Installment,
+    PlanLine,
+    PlanState,
+    PlanVersion,
+    ReclaimPlan,
+    ReclaimPolicy,
+    VersionState,
+)
 
 
 def attention_for(user) -> list[Attention]:
@@ -32,3 +48,186 @@ def policy_versions(fund: Fund) -> list[ReclaimPolicy]:
     return list(
         ReclaimPolicy.objects.filter(fund=fund).select_related("created_by").order_by("-version")
     )
+
+
+# --- A project's reclaim plan -----------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    """A version's lines as a table: one row per organisation, one column per reclaim year
+    (the window), with totals; ``settled`` marks what is booked or waived."""
+
+    years: list[int]
+    rows: list[tuple[Organisation, list[int], int]]  # organisation, amounts per year, total
+    totals: list[int]
+    total: int
+
+
+def grid(version: PlanVersion, rules: plans.Policy, only: set[int] | None = None) -> Grid:
+    years = list(plans.window(version.start_year, rules))
+    amounts: dict[int, dict[int, int]] = {}
+    organisations: dict[int, Organisation] = {}
+    for line in version.lines.all():
+        if only is not None and line.organisation_id not in only:
+            continue
+        organisations[line.organisation_id] = line.organisation
+        amounts.setdefault(line.organisation_id, {})[line.year] = line.amount
+    rows = []
+    for pk, organisation in sorted(organisations.items(), key=lambda item: item[1].name):
+        values = [amounts[pk].get(year, 0) for year in years]
+        rows.append((organisation, values, sum(values)))
+    totals = [sum(row[1][index] for row in rows) for index in range(len(years))]
+    return Grid(years=years, rows=rows, totals=totals, total=sum(totals))
+
+
+def plan_of(project) -> ReclaimPlan | None:
+    return (
+        ReclaimPlan.objects.filter(project=project)
+        .select_related("exempt_by")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=PlanVersion.objects.select_related("decided_by", "created_by", "policy")
+                .prefetch_related(
+                    Prefetch("lines", queryset=PlanLine.objects.select_related("organisation"))
+                )
+                .order_by("number"),
+            ),
+            Prefetch(
+                "installments",
+                queryset=Installment.objects.select_related("organisation", "recorded_by"),
+            ),
+        )
+        .first()
+    )
+
+
+def line_organisations(project) -> list[Organisation]:
+    """The organisations a reclaim line may name: the project's own city organisations and
+    those its benefits plan or evaluation names (a non-profit has no city budget to reduce)."""
+    parties = (
+        benefiting_ids(project)
+        | {project.owner_id}
+        | set(project.participants.values_list("organisation_id", flat=True))
+    )
+    return [
+        organisation
+        for organisation in Organisation.objects.filter(pk__in=parties).order_by("name")
+        if organisation.can_own_cases
+    ]
+
+
+def rules_of(version: PlanVersion) -> plans.Policy:
+    """The rules a version is read under: those it was decided with, or those in force."""
+    if version.policy_id is not None:
+        return version.policy.rules
+    return rules_for(version.plan.project.registration.fund)
+
+
+def plan_cap(project, rules: plans.Policy) -> int | None:
+    """What a plan may return in all (BRIEF.md "Money rules"): what the project was paid net
+    of refunds, from the ledger; None when the fund's rules have no cap."""
+    return ledger_figures(project).net_paid if rules.cap_at_net_paid else None
+
+
+def measured_savings(project) -> dict[plans.Key, int]:
+    """The evaluation's measured reduction per (organisation id, year)."""
+    return {
+        (row.organisation_id, row.year): row.amount
+        for row in MeasuredSaving.objects.filter(evaluation__project=project)
+    }
+
+
+def _outside(project, start_year: int, rules: plans.Policy, only):
+    drafted = plans.draft(measured_savings(project), start_year, rules)
+    names = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in drafted.outside})}
+    return [
+        (names[organisation], year, amount)
+        for (organisation, year), amount in sorted(drafted.outside.items())
+        if only is None or organisation in only
+    ]
+
+
+def plan_page(user, project) -> dict:
+    """The plan page: every version with its lines as a grid (a benefiting organisation sees
+    its own rows only), the cap and excess, the savings outside the window, the lines of the
+    plan in force with what became of them, and what the reader may do."""
+    view = access.plan_view(user, project)
+    only = access.own_organisations(user) if view == access.OWN else None
+    plan = plan_of(project)
+    fund = project.registration.fund
+    today = timezone.localdate()
+    versions, in_force, open_version = [], None, None
+    cap_now = plan_cap(project, rules_for(fund))
+    installments_by_key = {}
+    if plan is not None:
+        installments_by_key = {(i.organisation_id, i.year): i for i in plan.installments.all()}
+        for version in plan.versions.all():
+            rules = rules_of(version)
+            table = grid(version, rules, only)
+            decided = version.state in (VersionState.APPROVED, VersionState.SUPERSEDED)
+            cap = version.cap if decided else cap_now
+            versions.append(
+                {
+                    "version": version,
+                    "grid": table,
+                    "cap": cap,
+                    "excess": plans.excess(
+                        {
+                            (line.organisation_id, line.year): line.amount
+                            for line in version.lines.all()
+                        },
+                        cap,
+                    ),
+                }
+            )
+            if version.state == VersionState.APPROVED:
+                in_force = versions[-1]
+            elif version.state in (VersionState.DRAFT, VersionState.SUBMITTED):
+                open_version = versions[-1]
+    follow_up = []
+    if in_force is not None:
+        for line in in_force["version"].lines.all():
+            if only is not None and line.organisation_id not in only:
+                continue
+            done = installments_by_key.get((line.organisation_id, line.year))
+            follow_up.append(
+                {
+                    "line": line,
+                    "installment": done,
+                    "overdue": done is None and plans.is_overdue(line.year, today),
+                }
+            )
+    shown = open_version or in_force
+    start = shown["version"].start_year if shown else plans.first_year(today, rules_for(fund))
+    evaluation = getattr(project, "evaluation", None)
+    admin = access.can_draft(user)
+    deciding = access.can_decide(user)
+    open_state = open_version["version"].state if open_version else None
+    return {
+        "project": project,
+        "plan": plan,
+        "view": view,
+        "versions": versions,
+        "in_force": in_force,
+        "open_version": open_version,
+        "follow_up": follow_up,
+        "outside": _outside(
+            project, start, rules_of(shown["version"]) if shown else rules_for(fund), only
+        )
+        if evaluation is not None
+        else [],
+        "cap_now": cap_now,
+        "can_draft": admin
+        and plan is None
+        and project.state == ProjectState.EVALUATED
+        and evaluation is not None
+        and evaluation.economic_effects is not False,
+        "can_edit": admin and open_state == VersionState.DRAFT,
+        "can_decide": deciding and open_state == VersionState.SUBMITTED,
+        "can_adjust": admin
+        and plan is not None
+        and plan.state == PlanState.IN_FORCE
+        and open_version is None,
+    }

@@ -1,10 +1,21 @@
 from django.urls import path
 
-from reclaim import views
+from reclaim.views import plans, policy
 
 app_name = "reclaim"
 
+P = "projects/<id:project_pk>/"
+V = P + "versions/<id:version_pk>/"
+
 urlpatterns = [
-    path("policies/<id:fund_pk>/", views.policy_detail, name="policy"),
-    path("policies/<id:fund_pk>/edit/", views.policy_edit, name="policy_edit"),
+    path("policies/<id:fund_pk>/", policy.policy_detail, name="policy"),
+    path("policies/<id:fund_pk>/edit/", policy.policy_edit, name="policy_edit"),
+    path(P, plans.plan_detail, name="plan"),
+    path(P + "draft/", plans.plan_draft, name="plan_draft"),
+    path(P + "adjust/", plans.plan_adjust, name="plan_adjust"),
+    path(V + "edit/", plans.version_edit, name="version_edit"),
+    path(V + "fit/", plans.version_fit, name="version_fit"),
+    path(V + "submit/", plans.version_submit, name="version_submit"),
+    path(V + "decide/", plans.version_decide, name="version_decide"),
+    path(V + "return/", plans.version_return, name="version_return"),
 ]

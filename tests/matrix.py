@@ -85,6 +85,7 @@ from projects.models import (
     ProjectAssignment,
     ReportAttachment,
 )
+from reclaim import services as reclaim_services
 from tests import factories
 from tests.applications.conftest import (
     COMPLETE_FIELDS,
@@ -198,6 +199,7 @@ class World:
     project_comment: object = None
     evaluation_attachment: object = None
     evaluation_comment: object = None
+    reclaim_version: object = None
     sketch_comment: object = None
     application_comment: object = None
 
@@ -579,6 +581,7 @@ def _build_project(people, project, orgs) -> dict:
         actor=admin, evaluation=evaluation, title="Rapport", uploaded=_pdf("rapport.pdf")
     )
     project_services.evaluation_complete(actor=admin, evaluation=evaluation)
+    plan = reclaim_services.reclaim_plan_draft(actor=admin, project=project)
     co_owner = people["co_owner"]
     benefiting = people["benefiting"].memberships.get().organisation
     say = services.comment_add
@@ -596,6 +599,7 @@ def _build_project(people, project, orgs) -> dict:
             actor=co_owner, target=project, text="Bra.", organisation=orgs["co_owner"]
         ),
         "evaluation_attachment": evaluation_attachment,
+        "reclaim_version": plan.versions.get(),
         "evaluation_comment": say(
             actor=people["benefiting"],
             target=evaluation,
@@ -726,6 +730,12 @@ PROJECT_ASSIGN = codes("302 200 404 404 403 403 403 403 404 200 403 403 403 403 
 REPORT_REVIEW = codes("302 403 404 404 403 403 403 403 404 200 200 200 403 403 404 302")
 REPORT_COMMENT = codes("302 200 404 404 403 403 403 403 404 200 200 200 403 403 404 302")
 PROJECT_COMMENT = codes("302 200 404 404 200 200 200 403 404 200 403 403 403 403 404 302")
+# Reclaim plans: whoever reads the project reads its plan (a benefiting organisation its own
+# lines); fund administrators draft, change and send a version; the city director and the
+# delegate decide it or send it back. The world's plan is drafted (version 1, being drafted).
+RECLAIM_MANAGE = codes("302 403 404 403 403 403 403 403 404 200 403 403 403 403 404 302")
+RECLAIM_MANAGE_REDIRECT = codes("302 403 404 403 403 403 403 403 404 302 403 403 403 403 404 302")
+RECLAIM_DECIDE = codes("302 403 404 403 403 403 403 403 404 403 200 200 403 403 404 302")
 EVALUATION_COMMENT = codes("302 200 404 200 403 403 403 403 404 200 403 403 403 403 404 302")
 
 

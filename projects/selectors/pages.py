@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models.sketches import split_participants
+from core import links
 from core.charts import ReferenceLine, Series, line_chart
 from core.events import activity_log
 from core.models import Comment, LedgerEntry, Organisation
@@ -208,6 +209,7 @@ def project_page(user, project: Project) -> dict:
     evaluation = getattr(project, "evaluation", None) if hasattr(project, "evaluation") else None
     return {
         "project": project,
+        "later_stages": links.later_stages(project.registration_id, "project"),
         **split_participants(project.participants.select_related("organisation")),
         "conditions": list(project.conditions.select_related("met_by")),
         **people_of(project),

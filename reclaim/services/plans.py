@@ -17,9 +17,7 @@ from core.events import event_record, recording_day, recording_time
 from core.models import Organisation
 from core.money import MAX_AMOUNT, format_kr
 from core.services.ledger import fund_lock
-from projects.conflicts import benefiting_ids
-from projects.models import EvaluationState, MeasuredSaving, Project, ProjectState
-from projects.money import ledger_figures
+from projects.models import EvaluationState, Project, ProjectState
 from projects.services import project_reclaim_start
 from projects.services.locks import project_lock
 from reclaim import plans
@@ -31,7 +29,13 @@ from reclaim.models import (
     ReclaimPolicy,
     VersionState,
 )
-from reclaim.selectors import policy_in_force, rules_for
+from reclaim.selectors import (
+    line_organisations,
+    measured_savings,
+    plan_cap,
+    policy_in_force,
+    rules_for,
+)
 from reclaim.states import OPEN_VERSIONS, PLAN, VERSION
 
 V = VersionState
@@ -51,19 +55,6 @@ def plan_lock(plan: ReclaimPlan) -> ReclaimPlan:
         .select_related("project__registration__fund")
         .get(pk=plan.pk)
     )
-
-
-def plan_cap(project: Project, rules: plans.Policy) -> int | None:
-    """What a plan may return in all (BRIEF.md "Money rules"): what the project was paid net
-    of refunds, from the ledger; None when the fund's rules have no cap."""
-    return ledger_figures(project).net_paid if rules.cap_at_net_paid else None
-
-
-def measured_savings(project: Project) -> dict[plans.Key, int]:
-    return {
-        (row.organisation_id, row.year): row.amount
-        for row in MeasuredSaving.objects.filter(evaluation__project=project)
-    }
 
 
 def _refuse_unless_evaluated(project: Project) -> None:
@@ -157,13 +148,7 @@ def _check_lines(version: PlanVersion, lines: dict[plans.Key, int], start_year: 
             )
     if sum(lines.values()) > MAX_AMOUNT:
         raise DomainError(_("The amount is too large."), field="lines")
-    parties = (
-        benefiting_ids(project)
-        | {project.owner_id}
-        | set(project.participants.values_list("organisation_id", flat=True))
-    )
-    # The city's organisations among them: a non-profit partner has no city budget to reduce.
-    allowed = {o.pk for o in Organisation.objects.filter(pk__in=parties) if o.can_own_cases}
+    allowed = {organisation.pk for organisation in line_organisations(project)}
     strangers = sorted({organisation for organisation, _year in lines} - allowed)
     if strangers:
         names = ", ".join(

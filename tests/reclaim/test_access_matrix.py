@@ -1,22 +1,62 @@
 """The access matrix of the reclaim app's pages: every URL as every subject, with real objects
 (``tests/matrix.py``). A fund's reclaim rules are read by everyone with an account; only fund
-administrators record a change (an empty form comes back with its errors)."""
+administrators record a change (an empty form comes back with its errors). A project's plan is
+read by whoever reads the project (a benefiting organisation its own lines); fund
+administrators draft and send, the city director and the delegate decide. The world's plan is
+being drafted, so deciding it is refused on the page (200)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.matrix import LOGGED_IN_200, ONLY_ADMIN, Row, check_row
+from tests.matrix import (
+    LOGGED_IN_200,
+    ONLY_ADMIN,
+    PROJECT_READ,
+    RECLAIM_DECIDE,
+    RECLAIM_MANAGE,
+    RECLAIM_MANAGE_REDIRECT,
+    Row,
+    check_row,
+)
 
 
 def policy(suffix=""):
     return lambda w: f"/reclaim/policies/{w.fund.pk}/{suffix}"
 
 
+def plan(suffix=""):
+    return lambda w: f"/reclaim/projects/{w.project.pk}/{suffix}"
+
+
+def version(suffix=""):
+    return lambda w: f"/reclaim/projects/{w.project.pk}/versions/{w.reclaim_version.pk}/{suffix}"
+
+
 ROWS = [
     Row("reclaim:policy", "GET", policy(), LOGGED_IN_200),
     Row("reclaim:policy_edit", "GET", policy("edit/"), ONLY_ADMIN),
     Row("reclaim:policy_edit", "POST", policy("edit/"), ONLY_ADMIN),
+    Row("reclaim:plan", "GET", plan(), PROJECT_READ),
+    # The plan exists: drafting again opens it.
+    Row("reclaim:plan_draft", "GET", plan("draft/"), RECLAIM_MANAGE),
+    Row("reclaim:plan_draft", "POST", plan("draft/"), RECLAIM_MANAGE_REDIRECT),
+    # A version is being drafted: adjusting opens it.
+    Row("reclaim:plan_adjust", "GET", plan("adjust/"), RECLAIM_MANAGE),
+    Row("reclaim:plan_adjust", "POST", plan("adjust/"), RECLAIM_MANAGE_REDIRECT),
+    # An empty grid saves a plan without lines.
+    Row("reclaim:version_edit", "GET", version("edit/"), RECLAIM_MANAGE),
+    Row("reclaim:version_edit", "POST", version("edit/"), RECLAIM_MANAGE_REDIRECT),
+    # Within the cap: nothing to fit (refused on the page); the draft is sent.
+    Row("reclaim:version_fit", "GET", version("fit/"), RECLAIM_MANAGE),
+    Row("reclaim:version_fit", "POST", version("fit/"), RECLAIM_MANAGE),
+    Row("reclaim:version_submit", "GET", version("submit/"), RECLAIM_MANAGE),
+    Row("reclaim:version_submit", "POST", version("submit/"), RECLAIM_MANAGE_REDIRECT),
+    # Being drafted: deciding is refused; sending back needs a message.
+    Row("reclaim:version_decide", "GET", version("decide/"), RECLAIM_DECIDE),
+    Row("reclaim:version_decide", "POST", version("decide/"), RECLAIM_DECIDE),
+    Row("reclaim:version_return", "GET", version("return/"), RECLAIM_DECIDE),
+    Row("reclaim:version_return", "POST", version("return/"), RECLAIM_DECIDE),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The reclaim app's pages."""
+"""The pages of a fund's reclaim rules."""
 
 from __future__ import annotations
 

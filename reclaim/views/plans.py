@@ -1,0 +1,252 @@
+"""The pages of a project's reclaim plan: the plan with its versions side by side, the draft's
+lines, and the decisions (a fund administrator drafts and sends; the city director, or the
+delegate, decides or sends back)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.forms import ReasonForm, bound_or_restored
+from core.http import add_domain_error, idempotent
+from core.middleware import keeps_form
+from reclaim import access, services
+from reclaim.forms import ConfirmForm, DecideForm, LinesForm
+from reclaim.models import PlanVersion
+from reclaim.selectors import line_organisations, plan_page, rules_of
+
+
+def _back(project) -> str:
+    return reverse("reclaim:plan", args=[project.pk])
+
+
+def plan_detail(request, project_pk: int):
+    project = access.get_plan_project_for(request.user, project_pk)
+    return render(request, "reclaim/plan.html", plan_page(request.user, project))
+
+
+def _confirm(request, project, *, action, title, lead, button, success):
+    """A confirmation page whose POST does ``action()``; a refusal is shown on the page."""
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action()
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": title,
+            "lead": lead,
+            "button": button,
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
+    )
+
+
+def _version(project, version_pk: int) -> PlanVersion:
+    version = (
+        PlanVersion.objects.select_related("plan__project")
+        .filter(pk=version_pk, plan__project=project)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+@idempotent
+def plan_draft(request, project_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_draft(user)
+    )
+    return _confirm(
+        request,
+        project,
+        action=lambda: services.reclaim_plan_draft(actor=request.user, project=project),
+        title=_("Draft the reclaim plan of %(title)s") % {"title": project.title},
+        lead=_(
+            "The plan is prefilled with the evaluation's measured reductions inside the reclaim "
+            "period; what falls outside it is shown apart and never becomes a line."
+        ),
+        button=_("Draft the plan"),
+        success=_("The reclaim plan has been drafted from the evaluation."),
+    )
+
+
+@keeps_form
+def version_edit(request, project_pk: int, version_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_draft(user)
+    )
+    version = _version(project, version_pk)
+    rules = rules_of(version)
+    years = list(range(version.start_year, version.start_year + rules.window_years))
+    form = LinesForm(
+        bound_or_restored(request),
+        organisations=line_organisations(project),
+        years=years,
+        initial_lines={
+            (line.organisation_id, line.year): line.amount for line in version.lines.all()
+        },
+        initial={"reason": version.reason},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_version_update(
+                actor=request.user,
+                version=version,
+                start_year=version.start_year,
+                lines=form.lines(),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The plan's lines have been saved."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "reclaim/version_form.html",
+        {"project": project, "version": version, "form": form, "years": years},
+    )
+
+
+@idempotent
+def version_fit(request, project_pk: int, version_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_draft(user)
+    )
+    version = _version(project, version_pk)
+    return _confirm(
+        request,
+        project,
+        action=lambda: services.plan_version_fit(actor=request.user, version=version),
+        title=_("Fit version %(number)s to the cap") % {"number": version.number},
+        lead=_(
+            "Every line not yet booked or waived is scaled down in proportion, so that the "
+            "plan returns exactly what the project was paid net of refunds."
+        ),
+        button=_("Fit to the cap"),
+        success=_("The plan has been fitted to the cap."),
+    )
+
+
+@idempotent
+def version_submit(request, project_pk: int, version_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_draft(user)
+    )
+    version = _version(project, version_pk)
+    return _confirm(
+        request,
+        project,
+        action=lambda: services.plan_version_submit(actor=request.user, version=version),
+        title=_("Send version %(number)s to the city director") % {"number": version.number},
+        lead=_("The city director, or the delegate, decides it or sends it back."),
+        button=_("Send to the city director"),
+        success=_("The plan has been sent to the city director."),
+    )
+
+
+@idempotent
+def version_decide(request, project_pk: int, version_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_decide(user)
+    )
+    version = _version(project, version_pk)
+    form = DecideForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_version_approve(
+                actor=request.user,
+                version=version,
+                comment=form.cleaned_data["comment"],
+                above_cap_reason=form.cleaned_data["above_cap_reason"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The reclaim plan has been decided."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Decide version %(number)s of the reclaim plan")
+            % {"number": version.number},
+            "lead": _("The plan is frozen once decided; later changes are new versions."),
+            "button": _("Decide the plan"),
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def version_return(request, project_pk: int, version_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_decide(user)
+    )
+    version = _version(project, version_pk)
+    form = ReasonForm(
+        bound_or_restored(request),
+        label=_("What should change"),
+        message=_("Say what should change."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_version_return(
+                actor=request.user, version=version, message=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The plan has been sent back."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Send version %(number)s back") % {"number": version.number},
+            "button": _("Send back"),
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
+    )
+
+
+@idempotent
+def plan_adjust(request, project_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_draft(user)
+    )
+    plan = getattr(project, "reclaim_plan", None)
+    if plan is None:
+        raise PermissionDenied
+    return _confirm(
+        request,
+        project,
+        action=lambda: services.plan_adjustment_start(actor=request.user, plan=plan),
+        title=_("Adjust the reclaim plan of %(title)s") % {"title": project.title},
+        lead=_(
+            "A new version is drafted from the plan in force. Booked and waived lines keep "
+            "their amounts; the city director decides the new version."
+        ),
+        button=_("Start the adjustment"),
+        success=_("A new version of the plan has been started."),
+    )
