@@ -21,6 +21,7 @@ from applications.models import (
     ReviewAssignment,
     ReviewKind,
 )
+from applications.models.reviews import HAS_ASSIGNMENTS, has_review_assignments
 from core import access, conflicts
 from core.models import Role
 
@@ -176,17 +177,8 @@ def can_review(user) -> bool:
     """Has ever been assigned a review (the "My reviews" page)."""
     return access.is_person(user) and (
         access.has_any_role(user, {Role.COUNCIL_MEMBER, Role.SCIENTIFIC_REVIEWER})
-        or access.standing_flag(
-            user,
-            HAS_ASSIGNMENTS,
-            lambda: ReviewAssignment.objects.filter(reviewer_id=user.pk).exists(),
-        )
+        or has_review_assignments(user)
     )
-
-
-# A flag of the person's standing (``core.access.with_standing``), registered at start-up:
-# whether they have ever been assigned a review. The menu asks it on every page.
-HAS_ASSIGNMENTS = "has_assignments"
 
 
 def register_standing() -> None:

@@ -30,6 +30,25 @@ class CaseQuerySet(models.QuerySet):
         """Cases this person has declared a conflict of interest with (none by default)."""
         return None
 
+    def also_beyond_own(self, user) -> bool:
+        """Whether ``also_visible`` may let this person in at all (cheap: no query of the
+        cases). False by default."""
+        return False
+
+    def beyond_own(self, user) -> bool:
+        """Whether ``visible_to`` may show this person a case none of their organisations
+        owns, co-owns or partners: a reader's role or delegation, a council member, or what
+        ``also_visible`` lets in. When not, the cases they see are exactly those their
+        organisations take part in (a later stage of the case can then ask that directly,
+        without the cases' visibility as a subquery)."""
+        return (
+            access.has_any_role(
+                user, {Role.FUND_ADMIN, Role.CITY_DIRECTOR, Role.AUDITOR, Role.COUNCIL_MEMBER}
+            )
+            or access.active_delegation_for(user) is not None
+            or self.also_beyond_own(user)
+        )
+
     def visible_to(self, user):
         """Fund administrators see everything; the case's own organisations (owner, co-owners,
         partners) everything, drafts too; the city director (and delegate) and auditors what

@@ -80,6 +80,12 @@ class ApplicationQuerySet(CaseQuerySet):
             also |= Q(proposal_item__proposal__submitted_at__isnull=False)
         return also
 
+    def also_beyond_own(self, user) -> bool:
+        """Assigned reviewers and the board secretary (``also_visible``)."""
+        from .reviews import has_review_assignments
+
+        return access.has_role(user, Role.BOARD_SECRETARY) or has_review_assignments(user)
+
     def declared_conflicts(self, user):
         """The cases whose latest assignment of this person ended with a declared conflict
         (assigned again afterwards, the person takes part again; ``access.score_reader``)."""

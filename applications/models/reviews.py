@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import access
 from core.money import MoneyField
 
 from .applications import YEAR_VALIDATORS, Application
@@ -380,3 +381,18 @@ class RecommendationYear(YearAmount):
                 condition=Q(amount__gte=0), name="applications_recommendation_year_not_negative"
             ),
         ]
+
+
+# A flag of the person's standing (``core.access.with_standing``, registered at start-up by
+# ``applications.access.register_standing``): whether they have ever been assigned a review.
+# The menu asks it on every page.
+HAS_ASSIGNMENTS = "has_assignments"
+
+
+def has_review_assignments(user) -> bool:
+    """Has ever been assigned a review (of any kind, removed or not)."""
+    return access.standing_flag(
+        user,
+        HAS_ASSIGNMENTS,
+        lambda: ReviewAssignment.objects.filter(reviewer_id=user.pk).exists(),
+    )

@@ -50,10 +50,10 @@ class ProjectQuerySet(models.QuerySet):
         organisations, those who read everything, council members not in conflict, the board
         secretary), the people assigned to the project, and the benefiting organisations of its
         benefits plan or evaluation (who read its summary and evaluation)."""
-        if access.has_role(user, Role.FUND_ADMIN):
+        if access.reads_everything(user):
+            # Every project's application has been submitted, which they all read.
             return self
-        visible = Q(application__in=Application.objects.visible_to(user).values("pk"))
-        visible |= Q(
+        visible = Q(
             Exists(
                 ProjectAssignment.objects.filter(
                     project=OuterRef("pk"), person_id=user.pk, withdrawn_at__isnull=True
@@ -63,6 +63,11 @@ class ProjectQuerySet(models.QuerySet):
         own = access.organisation_ids_of(user)
         if own:
             visible |= conflicts.involving(self.model, own)
+        applications = Application.objects.all()
+        if applications.beyond_own(user):
+            # Otherwise the applications they see are those their organisations take part
+            # in, which the project names itself (its owner and participants come from them).
+            visible |= Q(application__in=applications.visible_to(user).values("pk"))
         return self.filter(visible)
 
     def matching(self, *, search: str = "", state: str = "", organisation=None):
