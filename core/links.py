@@ -51,11 +51,18 @@ def links_for(registration_ids: Iterable[int]) -> dict[int, list[Link]]:
 
 
 def later_stages(registration_id: int | None, after: str) -> list[Link]:
-    """The pages of the case's stages after the stage ``after`` (a project's reclaim plan)."""
+    """The pages of the case's stages after the stage ``after`` (a project's reclaim plan),
+    one query per later stage."""
     if registration_id is None or after not in _STAGES:
         return []
-    order = {name: stage.order for name, stage in _STAGES.items()}
-    return [link for link in stages_of(registration_id) if order[link.stage] > order[after]]
+    order = _STAGES[after].order
+    found = []
+    for stage in sorted(_STAGES.values(), key=lambda s: s.order):
+        if stage.order > order:
+            url = stage.resolve([registration_id]).get(registration_id)
+            if url is not None:
+                found.append(Link(stage.name, str(stage.title), url))
+    return found
 
 
 def stages_of(registration_id: int | None) -> list[Link]:
