@@ -8,6 +8,7 @@ from django.http import Http404
 from core import access
 from core.models import Fund, Role
 from projects import access as project_access
+from reclaim.models import PlanLine, PlanVersion, ReclaimPlan, VersionState
 
 
 def can_read_policy(user) -> bool:
@@ -65,3 +66,36 @@ def can_book(user, project=None) -> bool:
 def can_decide(user, project=None) -> bool:
     """The city director, or the delegate during the delegation."""
     return access.city_director_capacity(user) is not None
+
+
+def get_version_for(project, version_pk: int) -> PlanVersion:
+    """A version of the project's plan (404 otherwise); the project was read with
+    ``get_plan_project_for``."""
+    version = (
+        PlanVersion.objects.select_related("plan__project")
+        .filter(pk=version_pk, plan__project=project)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def get_line_for(project, organisation_pk: int, year: int):
+    """The plan and its line in force for the organisation and year (404 when there is none)."""
+    plan = ReclaimPlan.objects.filter(project=project).first()
+    line = (
+        PlanLine.objects.select_related("organisation")
+        .filter(
+            version__plan=plan,
+            version__state=VersionState.APPROVED,
+            organisation_id=organisation_pk,
+            year=year,
+        )
+        .first()
+        if plan is not None
+        else None
+    )
+    if line is None:
+        raise Http404
+    return plan, line

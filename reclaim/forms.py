@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CrispyMixin, IdempotentMixin
+from core.forms import CrispyMixin, IdempotentMixin, date_field
 from core.money import MoneyFormField
 from reclaim import plans
 from reclaim.models import MAX_START_OFFSET, start_text
@@ -111,3 +111,7 @@ class DecideForm(CrispyMixin, IdempotentMixin, forms.Form):
         if not data.get("above_cap"):
             data["above_cap_reason"] = ""
         return data
+
+
+class BookForm(CrispyMixin, IdempotentMixin, forms.Form):
+    value_date = date_field(_("Value date"), help_text=_("When the budget was reduced."))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.attention import Attention
 from core.models import Fund, Organisation
 from projects.conflicts import benefiting_ids
-from projects.models import MeasuredSaving, ProjectState
+from projects.models import EvaluationState, MeasuredSaving, ProjectState
 from projects.money import ledger_figures
 from reclaim import access, plans
 from reclaim.models import (
@@ -226,6 +226,12 @@ def plan_page(user, project) -> dict:
         and evaluation.economic_effects is not False,
         "can_edit": admin and open_state == VersionState.DRAFT,
         "can_decide": deciding and open_state == VersionState.SUBMITTED,
+        "can_book": admin and in_force is not None,
+        "can_waive": deciding and in_force is not None,
+        "can_exempt": deciding
+        and (plan is None or plan.state == PlanState.DRAFTING)
+        and evaluation is not None
+        and evaluation.state == EvaluationState.COMPLETED,
         "can_adjust": admin
         and plan is not None
         and plan.state == PlanState.IN_FORCE

@@ -6,6 +6,7 @@ app_name = "reclaim"
 
 P = "projects/<id:project_pk>/"
 V = P + "versions/<id:version_pk>/"
+L = P + "lines/<id:organisation_pk>/<int:year>/"
 
 urlpatterns = [
     path("policies/<id:fund_pk>/", policy.policy_detail, name="policy"),
@@ -18,4 +19,7 @@ urlpatterns = [
     path(V + "submit/", plans.version_submit, name="version_submit"),
     path(V + "decide/", plans.version_decide, name="version_decide"),
     path(V + "return/", plans.version_return, name="version_return"),
+    path(P + "exempt/", plans.plan_exempt, name="plan_exempt"),
+    path(L + "book/", plans.installment_book, name="installment_book"),
+    path(L + "waive/", plans.installment_waive, name="installment_waive"),
 ]

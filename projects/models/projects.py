@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import Application, BoardDecision, ParticipantRole
 from core import access, conflicts
-from core.models import Organisation, RegistrationNumber, Role
+from core.models import Organisation, RegistrationNumber
 from core.money import MoneyField
 
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent
 from core.middleware import keeps_form
+from core.money import format_kr
 from reclaim import access, services
-from reclaim.forms import ConfirmForm, DecideForm, LinesForm
-from reclaim.models import PlanVersion
+from reclaim.forms import BookForm, ConfirmForm, DecideForm, LinesForm
 from reclaim.selectors import line_organisations, plan_page, rules_of
 
 
@@ -55,17 +55,6 @@ def _confirm(request, project, *, action, title, lead, button, success):
     )
 
 
-def _version(project, version_pk: int) -> PlanVersion:
-    version = (
-        PlanVersion.objects.select_related("plan__project")
-        .filter(pk=version_pk, plan__project=project)
-        .first()
-    )
-    if version is None:
-        raise Http404
-    return version
-
-
 @idempotent
 def plan_draft(request, project_pk: int):
     project = access.get_plan_project_for(
@@ -90,7 +79,7 @@ def version_edit(request, project_pk: int, version_pk: int):
     project = access.get_plan_project_for(
         request.user, project_pk, may=lambda user, _p: access.can_draft(user)
     )
-    version = _version(project, version_pk)
+    version = access.get_version_for(project, version_pk)
     rules = rules_of(version)
     years = list(range(version.start_year, version.start_year + rules.window_years))
     form = LinesForm(
@@ -128,7 +117,7 @@ def version_fit(request, project_pk: int, version_pk: int):
     project = access.get_plan_project_for(
         request.user, project_pk, may=lambda user, _p: access.can_draft(user)
     )
-    version = _version(project, version_pk)
+    version = access.get_version_for(project, version_pk)
     return _confirm(
         request,
         project,
@@ -148,7 +137,7 @@ def version_submit(request, project_pk: int, version_pk: int):
     project = access.get_plan_project_for(
         request.user, project_pk, may=lambda user, _p: access.can_draft(user)
     )
-    version = _version(project, version_pk)
+    version = access.get_version_for(project, version_pk)
     return _confirm(
         request,
         project,
@@ -165,7 +154,7 @@ def version_decide(request, project_pk: int, version_pk: int):
     project = access.get_plan_project_for(
         request.user, project_pk, may=lambda user, _p: access.can_decide(user)
     )
-    version = _version(project, version_pk)
+    version = access.get_version_for(project, version_pk)
     form = DecideForm(bound_or_restored(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +190,7 @@ def version_return(request, project_pk: int, version_pk: int):
     project = access.get_plan_project_for(
         request.user, project_pk, may=lambda user, _p: access.can_decide(user)
     )
-    version = _version(project, version_pk)
+    version = access.get_version_for(project, version_pk)
     form = ReasonForm(
         bound_or_restored(request),
         label=_("What should change"),
@@ -249,4 +238,117 @@ def plan_adjust(request, project_pk: int):
         ),
         button=_("Start the adjustment"),
         success=_("A new version of the plan has been started."),
+    )
+
+
+@keeps_form
+@idempotent
+def installment_book(request, project_pk: int, organisation_pk: int, year: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_book(user)
+    )
+    plan, line = access.get_line_for(project, organisation_pk, year)
+    form = BookForm(bound_or_restored(request), initial={"value_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.installment_book(
+                actor=request.user,
+                plan=plan,
+                organisation=line.organisation,
+                year=line.year,
+                amount=line.amount,
+                value_date=form.cleaned_data["value_date"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The return has been booked in the fund's ledger."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Book %(who)s %(year)s") % {"who": line.organisation.name, "year": year},
+            "lead": _(
+                "%(who)s has reduced its budget by %(amount)s: a return of that amount is "
+                "written to the fund's ledger."
+            )
+            % {"who": line.organisation.name, "amount": format_kr(line.amount)},
+            "button": _("Book the return"),
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def installment_waive(request, project_pk: int, organisation_pk: int, year: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_decide(user)
+    )
+    plan, line = access.get_line_for(project, organisation_pk, year)
+    form = ReasonForm(bound_or_restored(request), message=_("Say why the line is waived."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.installment_waive(
+                actor=request.user,
+                plan=plan,
+                organisation=line.organisation,
+                year=line.year,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The line has been waived."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Waive %(who)s %(year)s") % {"who": line.organisation.name, "year": year},
+            "lead": _("Nothing is owed for the line (%(amount)s).")
+            % {"amount": format_kr(line.amount)},
+            "button": _("Waive the line"),
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
+    )
+
+
+@keeps_form
+@idempotent
+def plan_exempt(request, project_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_decide(user)
+    )
+    form = ReasonForm(bound_or_restored(request), message=_("Say why the project is exempt."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reclaim_exempt(
+                actor=request.user, project=project, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The project has been exempted from reclaim."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Exempt %(title)s from reclaim") % {"title": project.title},
+            "lead": _(
+                "The project gave no economic effects (the evaluation is the basis): nothing is "
+                "owed, and its work with the fund ends."
+            ),
+            "button": _("Exempt the project"),
+            "danger": True,
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
     )

@@ -18,7 +18,13 @@ from tests.matrix import (
     RECLAIM_MANAGE_REDIRECT,
     Row,
     check_row,
+    codes,
 )
+
+# Those who may book (fund administrators) or waive (the city director, the delegate) find no
+# such line (404); the others are refused first (403), as on the plan's other action pages.
+NO_LINE_BOOK = codes("302 403 404 403 403 403 403 403 404 404 403 403 403 403 404 302")
+NO_LINE_WAIVE = codes("302 403 404 403 403 403 403 403 404 403 404 404 403 403 404 302")
 
 
 def policy(suffix=""):
@@ -31,6 +37,16 @@ def plan(suffix=""):
 
 def version(suffix=""):
     return lambda w: f"/reclaim/projects/{w.project.pk}/versions/{w.reclaim_version.pk}/{suffix}"
+
+
+def line(suffix=""):
+    def path(w):
+        first = w.reclaim_version.lines.order_by("pk").first()
+        return (
+            f"/reclaim/projects/{w.project.pk}/lines/{first.organisation_id}/{first.year}/{suffix}"
+        )
+
+    return path
 
 
 ROWS = [
@@ -57,6 +73,15 @@ ROWS = [
     Row("reclaim:version_decide", "POST", version("decide/"), RECLAIM_DECIDE),
     Row("reclaim:version_return", "GET", version("return/"), RECLAIM_DECIDE),
     Row("reclaim:version_return", "POST", version("return/"), RECLAIM_DECIDE),
+    # The city director exempts the project: the empty form comes back (a reason is needed).
+    Row("reclaim:plan_exempt", "GET", plan("exempt/"), RECLAIM_DECIDE),
+    Row("reclaim:plan_exempt", "POST", plan("exempt/"), RECLAIM_DECIDE),
+    # No version is in force yet: a line of the draft has no installment page (the browser
+    # sees these pages in tests/browser/test_reclaim_plan_journey.py).
+    Row("reclaim:installment_book", "GET", line("book/"), NO_LINE_BOOK, html=False),
+    Row("reclaim:installment_book", "POST", line("book/"), NO_LINE_BOOK),
+    Row("reclaim:installment_waive", "GET", line("waive/"), NO_LINE_WAIVE, html=False),
+    Row("reclaim:installment_waive", "POST", line("waive/"), NO_LINE_WAIVE),
 ]
 
 
