@@ -173,3 +173,8 @@ def overdue_from(year: int) -> dt.date:
 
 def is_overdue(year: int, today: dt.date) -> bool:
     return today >= overdue_from(year)
+
+
+def latest_overdue_year(today: dt.date) -> int:
+    """The latest year whose unbooked lines are overdue on ``today`` (``is_overdue``)."""
+    return today.year - 1 if today >= dt.date(today.year, 2, 1) else today.year - 2

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from core.attention import Attention
-from core.models import Fund, Organisation
+from core import access as core_access
+from core.attention import DELEGATE, Attention, counted, first_rows
+from core.models import Fund, Organisation, Role
 from projects.conflicts import benefiting_ids
-from projects.models import EvaluationState, MeasuredSaving, ProjectState
+from projects.models import EvaluationState, MeasuredSaving, Project, ProjectState
 from projects.money import ledger_figures
 from reclaim import access, plans
 from reclaim.models import (
@@ -25,9 +29,91 @@ from reclaim.models import (
 )
 
 
+def overdue_lines(today, organisations=None):
+    """Lines of plans in force, not booked or waived, overdue on ``today``."""
+    lines = PlanLine.objects.filter(
+        version__state=VersionState.APPROVED,
+        version__plan__state=PlanState.IN_FORCE,
+        year__lte=plans.latest_overdue_year(today),
+    ).exclude(
+        Exists(
+            Installment.objects.filter(
+                plan=OuterRef("version__plan"),
+                organisation=OuterRef("organisation"),
+                year=OuterRef("year"),
+            )
+        )
+    )
+    if organisations is not None:
+        lines = lines.filter(organisation_id__in=organisations)
+    return lines
+
+
+def _plan_url(line) -> str:
+    return reverse("reclaim:plan", args=[line.version.plan.project_id])
+
+
+def _overdue_items(role: str, today, organisations=None) -> list[Attention]:
+    rows, count = first_rows(
+        overdue_lines(today, organisations)
+        .select_related("version__plan", "organisation")
+        .order_by("year", "pk")
+    )
+    return counted(
+        role,
+        count,
+        ngettext_lazy("%(count)s reclaim line overdue", "%(count)s reclaim lines overdue", "count"),
+        url=_plan_url(rows[0]) if rows else "",
+        detail=_("Booked by 31 January of the year after the line's year.") if count else "",
+    )
+
+
 def attention_for(user) -> list[Attention]:
-    """What this app asks of the person today (nothing yet)."""
-    return []
+    """Fund administrators: evaluated projects without a plan, overdue lines. The city director
+    (or the delegate): versions to decide. An organisation's applicants: its overdue lines."""
+    if not core_access.is_person(user):
+        return []
+    today = timezone.localdate()
+    roles = core_access.active_roles(user)
+    items: list[Attention] = []
+    if Role.FUND_ADMIN in roles:
+        waiting = Project.objects.filter(
+            state=ProjectState.EVALUATED,
+            evaluation__state=EvaluationState.COMPLETED,
+            evaluation__economic_effects=True,
+        ).exclude(Exists(ReclaimPlan.objects.filter(project=OuterRef("pk"))))
+        items += counted(
+            Role.FUND_ADMIN,
+            waiting.count(),
+            ngettext_lazy(
+                "%(count)s evaluated project waits for a reclaim plan",
+                "%(count)s evaluated projects wait for a reclaim plan",
+                "count",
+            ),
+            url=reverse("projects:list") + "?state=" + ProjectState.EVALUATED,
+        )
+        items += _overdue_items(Role.FUND_ADMIN, today)
+    deciding = None
+    if Role.CITY_DIRECTOR in roles:
+        deciding = Role.CITY_DIRECTOR
+    elif core_access.active_delegation_for(user) is not None:
+        deciding = DELEGATE
+    if deciding is not None:
+        sent = PlanVersion.objects.filter(state=VersionState.SUBMITTED).order_by("submitted_at")
+        first = sent.first()
+        items += counted(
+            deciding,
+            sent.count(),
+            ngettext_lazy(
+                "%(count)s reclaim plan to decide", "%(count)s reclaim plans to decide", "count"
+            ),
+            url=reverse("reclaim:plan", args=[first.plan.project_id]) if first else "",
+        )
+    if Role.APPLICANT in roles:
+        own = [org.pk for org in core_access.applicant_organisations(user)]
+        if own:
+            items += _overdue_items(Role.APPLICANT, today, own)
+    return items
 
 
 def policy_in_force(fund: Fund) -> ReclaimPolicy | None:

@@ -126,3 +126,8 @@ def test_an_installment_is_overdue_from_the_first_of_february_after_its_year():
     assert not plans.is_overdue(2026, dt.date(2027, 1, 31))
     assert plans.is_overdue(2026, dt.date(2027, 2, 1))
     assert not plans.is_overdue(2026, dt.date(2026, 6, 1))
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)), YEARS)
+def test_the_latest_overdue_year_agrees_with_the_overdue_rule(today, year):
+    assert plans.is_overdue(year, today) == (year <= plans.latest_overdue_year(today))
