@@ -99,3 +99,11 @@ def get_line_for(project, organisation_pk: int, year: int):
     if line is None:
         raise Http404
     return plan, line
+
+
+def get_plan_for(project) -> ReclaimPlan:
+    """The project's reclaim plan (404 while it has none)."""
+    plan = ReclaimPlan.objects.filter(project=project).first()
+    if plan is None:
+        raise Http404
+    return plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CrispyMixin, IdempotentMixin, date_field
+from core.forms import CHOOSE, CrispyMixin, IdempotentMixin, date_field
 from core.money import MoneyFormField
 from reclaim import plans
 from reclaim.models import MAX_START_OFFSET, start_text
@@ -115,3 +115,19 @@ class DecideForm(CrispyMixin, IdempotentMixin, forms.Form):
 
 class BookForm(CrispyMixin, IdempotentMixin, forms.Form):
     value_date = date_field(_("Value date"), help_text=_("When the budget was reduced."))
+
+
+class AdjustmentForm(CrispyMixin, IdempotentMixin, forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, choices=[])
+    amount = forms.IntegerField(
+        label=_("Change of the budget frame (kr)"),
+        help_text=_("Whole kronor; a reduction is negative, e.g. -1500000."),
+    )
+    reference = forms.CharField(label=_("Decision"), max_length=200)
+    decided_on = date_field(_("Decided"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", CHOOSE)] + [
+            (organisation.pk, organisation.name) for organisation in organisations
+        ]

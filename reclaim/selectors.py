@@ -204,6 +204,11 @@ def line_organisations(project) -> list[Organisation]:
     ]
 
 
+def last_reclaim_year(version: PlanVersion) -> int:
+    """The last reclaim year of a version, under the rules it is read with."""
+    return plans.window(version.start_year, rules_of(version))[-1]
+
+
 def rules_of(version: PlanVersion) -> plans.Policy:
     """The rules a version is read under: those it was decided with, or those in force."""
     if version.policy_id is not None:
@@ -318,6 +323,13 @@ def plan_page(user, project) -> dict:
         and (plan is None or plan.state == PlanState.DRAFTING)
         and evaluation is not None
         and evaluation.state == EvaluationState.COMPLETED,
+        "adjustments": list(plan.adjustments.select_related("organisation"))
+        if plan is not None
+        else [],
+        "can_record_budget": admin
+        and in_force is not None
+        and today.year > last_reclaim_year(in_force["version"]),
+        "can_close": admin and in_force is not None,
         "can_adjust": admin
         and plan is not None
         and plan.state == PlanState.IN_FORCE

@@ -20,6 +20,8 @@ urlpatterns = [
     path(V + "decide/", plans.version_decide, name="version_decide"),
     path(V + "return/", plans.version_return, name="version_return"),
     path(P + "exempt/", plans.plan_exempt, name="plan_exempt"),
+    path(P + "budget/", plans.budget_adjustment, name="budget_adjustment"),
+    path(P + "close/", plans.plan_close, name="plan_close"),
     path(L + "book/", plans.installment_book, name="installment_book"),
     path(L + "waive/", plans.installment_waive, name="installment_waive"),
 ]

@@ -17,7 +17,6 @@ from core.services.ledger import fund_lock, ledger_entry_record
 from projects.models import EvaluationState, Project, ProjectState
 from projects.services import project_close
 from projects.services.locks import project_lock
-from reclaim import plans
 from reclaim.models import (
     BudgetAdjustment,
     Installment,
@@ -27,7 +26,7 @@ from reclaim.models import (
     ReclaimPlan,
     VersionState,
 )
-from reclaim.selectors import rules_for
+from reclaim.selectors import last_reclaim_year
 from reclaim.services.plans import capacity_of, plan_lock
 from reclaim.states import PLAN
 
@@ -218,14 +217,6 @@ def reclaim_exempt(*, actor, project: Project, reason: str) -> ReclaimPlan:
     return plan
 
 
-def last_year(plan: ReclaimPlan) -> int:
-    """The plan's last reclaim year (of the version in force, under the rules it was decided
-    with)."""
-    version = in_force(plan)
-    rules = version.policy.rules if version.policy else rules_for(plan.project.registration.fund)
-    return plans.window(version.start_year, rules)[-1]
-
-
 @transaction.atomic
 def budget_adjustment_record(
     *,
@@ -241,7 +232,7 @@ def budget_adjustment_record(
     against the cap."""
     plan = plan_lock(plan)
     in_force(plan)
-    after = last_year(plan)
+    after = last_reclaim_year(in_force(plan))
     if recording_day().year <= after:
         raise DomainError(
             _("The final budget adjustment comes after the last reclaim year, %(year)s.")

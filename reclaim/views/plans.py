@@ -5,7 +5,6 @@ delegate, decides or sends back)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +14,10 @@ from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent
 from core.middleware import keeps_form
+from core.models import Organisation
 from core.money import format_kr
 from reclaim import access, services
-from reclaim.forms import BookForm, ConfirmForm, DecideForm, LinesForm
+from reclaim.forms import AdjustmentForm, BookForm, ConfirmForm, DecideForm, LinesForm
 from reclaim.selectors import line_organisations, plan_page, rules_of
 
 
@@ -224,9 +224,7 @@ def plan_adjust(request, project_pk: int):
     project = access.get_plan_project_for(
         request.user, project_pk, may=lambda user, _p: access.can_draft(user)
     )
-    plan = getattr(project, "reclaim_plan", None)
-    if plan is None:
-        raise PermissionDenied
+    plan = access.get_plan_for(project)
     return _confirm(
         request,
         project,
@@ -351,4 +349,65 @@ def plan_exempt(request, project_pk: int):
             "back_href": _back(project),
             "back_label": _("Reclaim plan"),
         },
+    )
+
+
+@keeps_form
+@idempotent
+def budget_adjustment(request, project_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_book(user)
+    )
+    plan = access.get_plan_for(project)
+    form = AdjustmentForm(bound_or_restored(request), organisations=line_organisations(project))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.budget_adjustment_record(
+                actor=request.user,
+                plan=plan,
+                organisation=Organisation.objects.get(pk=data["organisation"]),
+                amount=data["amount"],
+                reference=data["reference"],
+                decided_on=data["decided_on"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The final budget adjustment has been recorded."))
+            return redirect(_back(project))
+    return render(
+        request,
+        "core/simple_form.html",
+        {
+            "form": form,
+            "title": _("Final budget adjustment"),
+            "lead": _(
+                "After the last reclaim year: the permanent change of an organisation's ordinary "
+                "budget frame. It is not ledger money and does not count against the cap."
+            ),
+            "button": _("Record the adjustment"),
+            "back_href": _back(project),
+            "back_label": _("Reclaim plan"),
+        },
+    )
+
+
+@idempotent
+def plan_close(request, project_pk: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_book(user)
+    )
+    plan = access.get_plan_for(project)
+    return _confirm(
+        request,
+        project,
+        action=lambda: services.reclaim_plan_close(actor=request.user, plan=plan),
+        title=_("Close the reclaim plan of %(title)s") % {"title": project.title},
+        lead=_(
+            "Every line is booked or waived: the plan closes, and the project's work with the "
+            "fund ends."
+        ),
+        button=_("Close the plan"),
+        success=_("The reclaim plan is closed."),
     )

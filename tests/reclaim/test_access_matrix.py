@@ -76,6 +76,12 @@ ROWS = [
     # The city director exempts the project: the empty form comes back (a reason is needed).
     Row("reclaim:plan_exempt", "GET", plan("exempt/"), RECLAIM_DECIDE),
     Row("reclaim:plan_exempt", "POST", plan("exempt/"), RECLAIM_DECIDE),
+    # No version is in force yet: the final adjustment's empty form and the close are
+    # refused on the page.
+    Row("reclaim:budget_adjustment", "GET", plan("budget/"), RECLAIM_MANAGE),
+    Row("reclaim:budget_adjustment", "POST", plan("budget/"), RECLAIM_MANAGE),
+    Row("reclaim:plan_close", "GET", plan("close/"), RECLAIM_MANAGE),
+    Row("reclaim:plan_close", "POST", plan("close/"), RECLAIM_MANAGE),
     # No version is in force yet: a line of the draft has no installment page (the browser
     # sees these pages in tests/browser/test_reclaim_plan_journey.py).
     Row("reclaim:installment_book", "GET", line("book/"), NO_LINE_BOOK, html=False),

@@ -142,3 +142,30 @@ def test_the_plan_page_asks_the_same_queries_with_n_and_10n_versions(
         decide_a_version(400_000 - n * 1000)
     assert plan.versions.count() == 20
     assert _queries(client, evaluated) == at_n
+
+
+def test_the_final_adjustment_waits_for_the_last_year_and_the_close_for_every_line(
+    client, evaluated, fund_admin, city_director, social
+):
+    plan = services.reclaim_plan_draft(actor=fund_admin, project=evaluated)
+    services.plan_version_submit(actor=fund_admin, version=plan.versions.get())
+    services.plan_version_approve(actor=city_director, version=plan.versions.get())
+    client.force_login(fund_admin)
+    page = client.get(url(evaluated)).content.decode()
+    assert "Registrera en slutlig budgetjustering" not in page  # the window has not ended
+    response = client.post(
+        url(evaluated, "budget/"),
+        {
+            "organisation": social.pk,
+            "amount": "-1500000",
+            "reference": "KF 2033/12",
+            "decided_on": "2033-01-20",
+            **key(),
+        },
+    )
+    assert response.status_code == 200
+    assert f"efter det sista återföringsåret, {START + 5}" in response.content.decode()
+    response = client.post(url(evaluated, "close/"), key())
+    assert "rader i planen är ännu varken bokförda eller efterskänkta" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.state == PlanState.IN_FORCE
