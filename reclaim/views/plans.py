@@ -30,12 +30,12 @@ def plan_detail(request, project_pk: int):
     return render(request, "reclaim/plan.html", plan_page(request.user, project))
 
 
-def _confirm(request, project, *, action, title, lead, button, success):
-    """A confirmation page whose POST does ``action()``; a refusal is shown on the page."""
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
+def _form_page(request, project, form, *, action, success, title, button, lead="", danger=False):
+    """A form page of the plan: its POST does ``action(cleaned_data)``; a refusal is shown on
+    the form, which keeps what was typed; success goes back to the plan."""
     if request.method == "POST" and form.is_valid():
         try:
-            action()
+            action(form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -49,10 +49,17 @@ def _confirm(request, project, *, action, title, lead, button, success):
             "title": title,
             "lead": lead,
             "button": button,
+            "danger": danger,
             "back_href": _back(project),
             "back_label": _("Reclaim plan"),
         },
     )
+
+
+def _confirm(request, project, *, action, **page):
+    """A confirmation page whose POST does ``action()``."""
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    return _form_page(request, project, form, action=lambda _data: action(), **page)
 
 
 @idempotent
@@ -155,32 +162,20 @@ def version_decide(request, project_pk: int, version_pk: int):
         request.user, project_pk, may=lambda user, _p: access.can_decide(user)
     )
     version = access.get_version_for(project, version_pk)
-    form = DecideForm(bound_or_restored(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_version_approve(
-                actor=request.user,
-                version=version,
-                comment=form.cleaned_data["comment"],
-                above_cap_reason=form.cleaned_data["above_cap_reason"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The reclaim plan has been decided."))
-            return redirect(_back(project))
-    return render(
+    return _form_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "title": _("Decide version %(number)s of the reclaim plan")
-            % {"number": version.number},
-            "lead": _("The plan is frozen once decided; later changes are new versions."),
-            "button": _("Decide the plan"),
-            "back_href": _back(project),
-            "back_label": _("Reclaim plan"),
-        },
+        project,
+        DecideForm(bound_or_restored(request)),
+        action=lambda data: services.plan_version_approve(
+            actor=request.user,
+            version=version,
+            comment=data["comment"],
+            above_cap_reason=data["above_cap_reason"],
+        ),
+        success=_("The reclaim plan has been decided."),
+        title=_("Decide version %(number)s of the reclaim plan") % {"number": version.number},
+        lead=_("The plan is frozen once decided; later changes are new versions."),
+        button=_("Decide the plan"),
     )
 
 
@@ -196,26 +191,16 @@ def version_return(request, project_pk: int, version_pk: int):
         label=_("What should change"),
         message=_("Say what should change."),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_version_return(
-                actor=request.user, version=version, message=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The plan has been sent back."))
-            return redirect(_back(project))
-    return render(
+    return _form_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "title": _("Send version %(number)s back") % {"number": version.number},
-            "button": _("Send back"),
-            "back_href": _back(project),
-            "back_label": _("Reclaim plan"),
-        },
+        project,
+        form,
+        action=lambda data: services.plan_version_return(
+            actor=request.user, version=version, message=data["reason"]
+        ),
+        success=_("The plan has been sent back."),
+        title=_("Send version %(number)s back") % {"number": version.number},
+        button=_("Send back"),
     )
 
 
@@ -247,36 +232,26 @@ def installment_book(request, project_pk: int, organisation_pk: int, year: int):
     )
     plan, line = access.get_line_for(project, organisation_pk, year)
     form = BookForm(bound_or_restored(request), initial={"value_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.installment_book(
-                actor=request.user,
-                plan=plan,
-                organisation=line.organisation,
-                year=line.year,
-                amount=line.amount,
-                value_date=form.cleaned_data["value_date"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The return has been booked in the fund's ledger."))
-            return redirect(_back(project))
-    return render(
+    return _form_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "title": _("Book %(who)s %(year)s") % {"who": line.organisation.name, "year": year},
-            "lead": _(
-                "%(who)s has reduced its budget by %(amount)s: a return of that amount is "
-                "written to the fund's ledger."
-            )
-            % {"who": line.organisation.name, "amount": format_kr(line.amount)},
-            "button": _("Book the return"),
-            "back_href": _back(project),
-            "back_label": _("Reclaim plan"),
-        },
+        project,
+        form,
+        action=lambda data: services.installment_book(
+            actor=request.user,
+            plan=plan,
+            organisation=line.organisation,
+            year=line.year,
+            amount=line.amount,
+            value_date=data["value_date"],
+        ),
+        success=_("The return has been booked in the fund's ledger."),
+        title=_("Book %(who)s %(year)s") % {"who": line.organisation.name, "year": year},
+        lead=_(
+            "%(who)s has reduced its budget by %(amount)s: a return of that amount is "
+            "written to the fund's ledger."
+        )
+        % {"who": line.organisation.name, "amount": format_kr(line.amount)},
+        button=_("Book the return"),
     )
 
 
@@ -288,32 +263,21 @@ def installment_waive(request, project_pk: int, organisation_pk: int, year: int)
     )
     plan, line = access.get_line_for(project, organisation_pk, year)
     form = ReasonForm(bound_or_restored(request), message=_("Say why the line is waived."))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.installment_waive(
-                actor=request.user,
-                plan=plan,
-                organisation=line.organisation,
-                year=line.year,
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The line has been waived."))
-            return redirect(_back(project))
-    return render(
+    return _form_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "title": _("Waive %(who)s %(year)s") % {"who": line.organisation.name, "year": year},
-            "lead": _("Nothing is owed for the line (%(amount)s).")
-            % {"amount": format_kr(line.amount)},
-            "button": _("Waive the line"),
-            "back_href": _back(project),
-            "back_label": _("Reclaim plan"),
-        },
+        project,
+        form,
+        action=lambda data: services.installment_waive(
+            actor=request.user,
+            plan=plan,
+            organisation=line.organisation,
+            year=line.year,
+            reason=data["reason"],
+        ),
+        success=_("The line has been waived."),
+        title=_("Waive %(who)s %(year)s") % {"who": line.organisation.name, "year": year},
+        lead=_("Nothing is owed for the line (%(amount)s).") % {"amount": format_kr(line.amount)},
+        button=_("Waive the line"),
     )
 
 
@@ -324,31 +288,21 @@ def plan_exempt(request, project_pk: int):
         request.user, project_pk, may=lambda user, _p: access.can_decide(user)
     )
     form = ReasonForm(bound_or_restored(request), message=_("Say why the project is exempt."))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reclaim_exempt(
-                actor=request.user, project=project, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The project has been exempted from reclaim."))
-            return redirect(_back(project))
-    return render(
+    return _form_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "title": _("Exempt %(title)s from reclaim") % {"title": project.title},
-            "lead": _(
-                "The project gave no economic effects (the evaluation is the basis): nothing is "
-                "owed, and its work with the fund ends."
-            ),
-            "button": _("Exempt the project"),
-            "danger": True,
-            "back_href": _back(project),
-            "back_label": _("Reclaim plan"),
-        },
+        project,
+        form,
+        action=lambda data: services.reclaim_exempt(
+            actor=request.user, project=project, reason=data["reason"]
+        ),
+        success=_("The project has been exempted from reclaim."),
+        title=_("Exempt %(title)s from reclaim") % {"title": project.title},
+        lead=_(
+            "The project gave no economic effects (the evaluation is the basis): nothing is "
+            "owed, and its work with the fund ends."
+        ),
+        button=_("Exempt the project"),
+        danger=True,
     )
 
 
@@ -360,36 +314,25 @@ def budget_adjustment(request, project_pk: int):
     )
     plan = access.get_plan_for(project)
     form = AdjustmentForm(bound_or_restored(request), organisations=line_organisations(project))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.budget_adjustment_record(
-                actor=request.user,
-                plan=plan,
-                organisation=Organisation.objects.get(pk=data["organisation"]),
-                amount=data["amount"],
-                reference=data["reference"],
-                decided_on=data["decided_on"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The final budget adjustment has been recorded."))
-            return redirect(_back(project))
-    return render(
+    return _form_page(
         request,
-        "core/simple_form.html",
-        {
-            "form": form,
-            "title": _("Final budget adjustment"),
-            "lead": _(
-                "After the last reclaim year: the permanent change of an organisation's ordinary "
-                "budget frame. It is not ledger money and does not count against the cap."
-            ),
-            "button": _("Record the adjustment"),
-            "back_href": _back(project),
-            "back_label": _("Reclaim plan"),
-        },
+        project,
+        form,
+        action=lambda data: services.budget_adjustment_record(
+            actor=request.user,
+            plan=plan,
+            organisation=Organisation.objects.get(pk=data["organisation"]),
+            amount=data["amount"],
+            reference=data["reference"],
+            decided_on=data["decided_on"],
+        ),
+        success=_("The final budget adjustment has been recorded."),
+        title=_("Final budget adjustment"),
+        lead=_(
+            "After the last reclaim year: the permanent change of an organisation's ordinary "
+            "budget frame. It is not ledger money and does not count against the cap."
+        ),
+        button=_("Record the adjustment"),
     )
 
 
