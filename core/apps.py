@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.urls import register_converter
 
-        from core.ids import IdConverter
+        from core.ids import IdConverter, YearConverter
 
         # Every id in a path is read one way (before any URLconf is loaded).
         register_converter(IdConverter, "id")
+        register_converter(YearConverter, "year")
         # Logging in starts the idle timeout (the login writes the session anyway).
         user_logged_in.connect(_session_starts, dispatch_uid="core.session_starts")
 

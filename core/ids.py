@@ -44,3 +44,17 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(value)
+
+
+class YearConverter:
+    """The ``<year:year>`` path converter: a calendar year of four digits (the years of plans
+    are stored as small integers, which a longer number would overflow); anything else is
+    404."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"

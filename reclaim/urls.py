@@ -6,7 +6,7 @@ app_name = "reclaim"
 
 P = "projects/<id:project_pk>/"
 V = P + "versions/<id:version_pk>/"
-L = P + "lines/<id:organisation_pk>/<int:year>/"
+L = P + "lines/<id:organisation_pk>/<year:year>/"
 
 urlpatterns = [
     path("policies/<id:fund_pk>/", policy.policy_detail, name="policy"),

@@ -37,7 +37,7 @@ def _id_patterns(patterns, prefix=""):
 
 
 def test_every_id_in_a_path_is_read_by_the_id_converter():
-    """No ``<int:...>``: that converter takes ids too large for the database."""
+    """No ``<int:...>``: that converter takes ids (and years) too large for the database."""
     paths = list(_id_patterns(get_resolver().url_patterns))
     assert len(paths) > 50
     assert not [p for p in paths if "<int:" in p]
@@ -105,3 +105,13 @@ def test_a_form_posted_with_another_scripts_digits_says_so(client, fund_admin):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["members"]
+
+
+@pytest.mark.django_db
+def test_a_year_in_a_path_has_four_digits(client):
+    world = build_world()
+    client.force_login(world.people["fund_admin"])
+    line = world.reclaim_version.lines.order_by("pk").first()
+    base = f"/reclaim/projects/{world.project.pk}/lines/{line.organisation_id}"
+    for bad in ("99999999999999999999", "20271", "٢٠٢٧", "27"):
+        assert client.get(f"{base}/{bad}/book/").status_code == 404, bad
