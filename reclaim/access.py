@@ -55,15 +55,15 @@ def get_plan_project_for(user, project_pk: int, *, may=None):
     return project_access.get_project_for(user, project_pk, may=may)
 
 
-def can_draft(user, project=None) -> bool:
+def can_draft(user) -> bool:
     return access.has_role(user, Role.FUND_ADMIN)
 
 
-def can_book(user, project=None) -> bool:
+def can_book(user) -> bool:
     return access.has_role(user, Role.FUND_ADMIN)
 
 
-def can_decide(user, project=None) -> bool:
+def can_decide(user) -> bool:
     """The city director, or the delegate during the delegation."""
     return access.city_director_capacity(user) is not None
 

@@ -113,20 +113,6 @@ def fit_to_cap(lines: Mapping[Key, int], cap: int, fixed: Iterable[Key] = ()) ->
     return result
 
 
-def totals_by_organisation(lines: Mapping[Key, int]) -> dict[int, int]:
-    totals: dict[int, int] = {}
-    for (organisation, _year), amount in lines.items():
-        totals[organisation] = totals.get(organisation, 0) + amount
-    return totals
-
-
-def totals_by_year(lines: Mapping[Key, int]) -> dict[int, int]:
-    totals: dict[int, int] = {}
-    for (_organisation, year), amount in sorted(lines.items(), key=lambda item: item[0][1]):
-        totals[year] = totals.get(year, 0) + amount
-    return totals
-
-
 def problems(
     lines: Mapping[Key, int],
     start_year: int,

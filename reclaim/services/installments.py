@@ -274,15 +274,14 @@ def reclaim_plan_close(*, actor, plan: ReclaimPlan) -> ReclaimPlan:
     plan = plan_lock(plan)
     version = in_force(plan)
     settled = set(plan.installments.values_list("organisation_id", "year"))
-    open_lines = version.lines.exclude(
-        pk__in=[
-            line.pk for line in version.lines.all() if (line.organisation_id, line.year) in settled
-        ]
+    unsettled = sum(
+        (organisation, year) not in settled
+        for organisation, year in version.lines.values_list("organisation_id", "year")
     )
-    if open_lines.exists():
+    if unsettled:
         raise DomainError(
             _("%(count)s lines of the plan are neither booked nor waived yet.")
-            % {"count": open_lines.count()},
+            % {"count": unsettled},
             code="open_lines",
         )
     PLAN.check(plan, PlanState.CLOSED)
