@@ -103,3 +103,28 @@ def comment_organisation(user, case):
         if parts.get(organisation.pk) in conflicts.PARTICIPATING:
             return True, organisation
     return False, None
+
+
+def hand_over(case, participants, organisation_id: int, successor_id: int) -> bool:
+    """After a reorganisation the successor takes over the organisation's part in one case
+    (an idea sketch, an application or a project, with its ``participants`` rows): as lead
+    owner, or in its participant row, which goes when the successor already takes part.
+    Returns whether anything changed; the caller locked the case and records the event."""
+    changed = False
+    if case.owner_id == organisation_id:
+        case.owner_id = successor_id
+        case.save(update_fields=["owner"])
+        participants.filter(organisation_id=successor_id).delete()  # now the lead owner
+        changed = True
+    row = participants.filter(organisation_id=organisation_id).first()
+    if row is not None:
+        if (
+            case.owner_id == successor_id
+            or participants.filter(organisation_id=successor_id).exists()
+        ):
+            row.delete()
+        else:
+            row.organisation_id = successor_id
+            row.save(update_fields=["organisation"])
+        changed = True
+    return changed

@@ -169,6 +169,9 @@ register_actions(
             "Reorganisation: %(organisation)s is replaced from %(effective_from)s by "
             "%(successors)s (%(reference)s)"
         ),
+        "case.handed_over": _(
+            "After the reorganisation %(successor)s takes over the part of %(organisation)s"
+        ),
         "fund.created": _("Fund %(name)s created"),
         "fund.updated": _("Fund details changed"),
         "ledger.recorded": _("%(kind)s of %(amount)s with value date %(value_date)s"),

@@ -62,6 +62,11 @@ class StateMachine:
         """The states from which a case may become ``to`` (for queries: what waits for it)."""
         return frozenset(state for state, targets in self._table.items() if str(to) in targets)
 
+    @property
+    def open_states(self) -> frozenset[str]:
+        """The states a case may still leave (not final): what a reorganisation hands over."""
+        return frozenset(state for state, targets in self._table.items() if targets)
+
     def allows(self, obj_or_state, to: str) -> bool:
         return str(to) in self.targets(obj_or_state)
 

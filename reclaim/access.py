@@ -107,3 +107,25 @@ def get_plan_for(project) -> ReclaimPlan:
     if plan is None:
         raise Http404
     return plan
+
+
+# --- Reorganisations --------------------------------------------------------------------------
+
+
+def can_read_reorganisations(user) -> bool:
+    """The city director (or the delegate), who hands over a replaced organisation's open
+    lines and cases, and the fund administrators, who follow the plans."""
+    return can_decide(user) or can_draft(user)
+
+
+def get_reorganisation_for(user, pk: int, *, write: bool = False):
+    from core.models import Reorganisation
+
+    if not can_read_reorganisations(user):
+        raise Http404
+    reorganisation = Reorganisation.objects.select_related("organisation").filter(pk=pk).first()
+    if reorganisation is None:
+        raise Http404
+    if write and not can_decide(user):
+        raise PermissionDenied
+    return reorganisation

@@ -25,6 +25,10 @@ register_actions(
         "reclaim.exempted": _("Exempted from reclaim"),
         "reclaim.budget_adjusted": _("Final budget adjustment for %(organisation)s: %(amount)s"),
         "reclaim.plan_closed": _("Reclaim plan closed"),
+        "reclaim.reorganisation_handled": _(
+            "Handed over after the reorganisation: %(lines)s reclaim lines, %(cases)s cases, "
+            "%(projects)s projects"
+        ),
         "reclaim.adjustment_started": _(
             "Adjustment of the reclaim plan started (version %(version)s)"
         ),

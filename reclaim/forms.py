@@ -131,3 +131,38 @@ class AdjustmentForm(CrispyMixin, IdempotentMixin, forms.Form):
         self.fields["organisation"].choices = [("", CHOOSE)] + [
             (organisation.pk, organisation.name) for organisation in organisations
         ]
+
+
+class HandOverForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """What becomes of a replaced organisation's open lines, cases and projects."""
+
+    lines = forms.ChoiceField(
+        label=_("The reclaim lines not yet booked or waived"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("move", _("Move them to the successors by their shares")),
+            ("waive", _("Waive them: nothing is owed for them")),
+        ],
+        initial="move",
+    )
+    successor = forms.TypedChoiceField(
+        label=_("The successor that takes over the open cases and projects"),
+        coerce=int,
+        required=False,
+        choices=[],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with each moved or waived line and in the cases' activity logs."),
+    )
+
+    def __init__(self, *args, successors, needs_successor: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["successor"]
+        field.choices = [(o.pk, o.name) for o in successors]
+        if needs_successor:
+            field.required = True
+        else:
+            del self.fields["successor"]
+            self.relayout()

@@ -10,8 +10,9 @@ that the services, the pages and the property tests (``tests/reclaim``) ask.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -149,6 +150,41 @@ def problems(
             % {"excess": format_kr(over), "cap": format_kr(cap)}
         )
     return found
+
+
+class CannotMove(ValueError):
+    """A successor's line of the same year is already booked or waived: the moved share has
+    nowhere to go (``args[0]``: that successor's key)."""
+
+
+def move_lines(
+    lines: Mapping[Key, int],
+    settled: Iterable[Key],
+    organisation: int,
+    shares: Sequence[tuple[int, int | Decimal]],
+) -> dict[Key, int]:
+    """The plan after a reorganisation: each of ``organisation``'s lines not yet booked or
+    waived is split over the successors by their ``shares`` (the split helper: the parts add
+    up to the line exactly) and added to the successor's line of the same year. Settled
+    lines stay as they are. The plan's total and each year's total do not change."""
+    settled = set(settled)
+    result = dict(lines)
+    successors = [successor for successor, _share in shares]
+    if organisation in successors:
+        raise ValueError("an organisation does not succeed itself")
+    for key in sorted(result):
+        old, year = key
+        if old != organisation or key in settled or result[key] == 0:
+            continue
+        parts = split(result.pop(key), [share for _successor, share in shares])
+        for successor, part in zip(successors, parts, strict=True):
+            if part == 0:
+                continue
+            target = (successor, year)
+            if target in settled:
+                raise CannotMove(target)
+            result[target] = result.get(target, 0) + part
+    return result
 
 
 def overdue_from(year: int) -> dt.date:

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from applications.selectors.cases import open_cases_of
 from core import access as core_access
 from core.attention import DELEGATE, Attention, counted, first_rows
-from core.models import Fund, Organisation, Role
+from core.models import Fund, Organisation, Reorganisation, Role
+from core.money import split
 from projects.conflicts import benefiting_ids
 from projects.models import EvaluationState, MeasuredSaving, Project, ProjectState
 from projects.money import ledger_figures
+from projects.selectors.pages import open_projects_of
 from reclaim import access, plans
 from reclaim.models import (
     Installment,
@@ -109,6 +112,16 @@ def attention_for(user) -> list[Attention]:
             ),
             url=reverse("reclaim:plan", args=[first.plan.project_id]) if first else "",
         )
+        items += counted(
+            deciding,
+            reorganisations_to_handle().count(),
+            ngettext_lazy(
+                "%(count)s replaced organisation has open reclaim lines or cases to hand over",
+                "%(count)s replaced organisations have open reclaim lines or cases to hand over",
+                "count",
+            ),
+            url=reverse("reclaim:reorganisations"),
+        )
     if Role.APPLICANT in roles:
         own = [org.pk for org in core_access.applicant_organisations(user)]
         if own:
@@ -196,6 +209,13 @@ def line_organisations(project) -> list[Organisation]:
         benefiting_ids(project)
         | {project.owner_id}
         | set(project.participants.values_list("organisation_id", flat=True))
+        # Successors that took over lines after a reorganisation, and the organisations
+        # they replaced (whose settled lines stay).
+        | set(
+            PlanLine.objects.filter(version__plan__project=project).values_list(
+                "organisation_id", flat=True
+            )
+        )
     )
     return [
         organisation
@@ -334,4 +354,97 @@ def plan_page(user, project) -> dict:
         and plan is not None
         and plan.state == PlanState.IN_FORCE
         and open_version is None,
+    }
+
+
+# --- Reorganisations ----------------------------------------------------------------------------
+
+
+def _unsettled():
+    return ~Exists(
+        Installment.objects.filter(
+            plan=OuterRef("version__plan"),
+            organisation=OuterRef("organisation"),
+            year=OuterRef("year"),
+        )
+    )
+
+
+def open_lines_of(organisation):
+    """The organisation's reclaim lines that still ask something of it: lines of a plan in
+    force not booked or waived, and lines of a version being drafted or decided.
+    ``organisation``: its id (or an ``OuterRef`` to it)."""
+    in_force = Q(version__state=VersionState.APPROVED, version__plan__state=PlanState.IN_FORCE)
+    drafted = Q(version__state__in=[VersionState.DRAFT, VersionState.SUBMITTED])
+    return (
+        PlanLine.objects.filter(in_force | drafted, organisation_id=organisation)
+        .filter(_unsettled(), amount__gt=0)
+        .exclude(version__plan__state__in=[PlanState.EXEMPT, PlanState.CLOSED])
+    )
+
+
+def plans_with_open_lines(organisation_id: int) -> list[ReclaimPlan]:
+    return list(
+        ReclaimPlan.objects.filter(
+            pk__in=open_lines_of(organisation_id).values("version__plan")
+        ).order_by("pk")
+    )
+
+
+def _has_open_cases(organisation):
+    sketches, applications = open_cases_of(organisation)
+    return Q(Exists(sketches)) | Q(Exists(applications)) | Q(Exists(open_projects_of(organisation)))
+
+
+def has_open_cases(organisation_id: int) -> bool:
+    return Organisation.objects.filter(
+        _has_open_cases(organisation_id), pk=organisation_id
+    ).exists()
+
+
+def reorganisations_to_handle():
+    """Reorganisations whose replaced organisation still has open reclaim lines, cases or
+    projects (the city director hands them over), in one query."""
+    organisation = OuterRef("organisation_id")
+    return (
+        Reorganisation.objects.filter(
+            Q(Exists(open_lines_of(organisation))) | _has_open_cases(organisation)
+        )
+        .select_related("organisation")
+        .order_by("-effective_from", "-pk")
+    )
+
+
+def reorganisation_page(reorganisation: Reorganisation) -> dict:
+    """What the replaced organisation still has open, with how its lines would be split over
+    the successors (the same split helper as the move)."""
+    organisation = reorganisation.organisation
+    shares = list(reorganisation.shares.select_related("successor"))
+    rows = []
+    for line in (
+        open_lines_of(organisation.pk)
+        .select_related("version__plan__project")
+        .order_by("version__plan__project__title", "year", "version__number")
+    ):
+        parts = split(line.amount, [share.percent for share in shares])
+        rows.append(
+            {
+                "line": line,
+                "project": line.version.plan.project,
+                "drafted": line.version.state != VersionState.APPROVED,
+                "parts": list(zip([s.successor for s in shares], parts, strict=True)),
+            }
+        )
+    sketches, applications = open_cases_of(organisation.pk)
+    largest = shares[0].successor if shares else None
+    return {
+        "reorganisation": reorganisation,
+        "organisation": organisation,
+        "shares": shares,
+        "rows": rows,
+        "total": sum(row["line"].amount for row in rows if not row["drafted"]),
+        "sketches": list(sketches.select_related("registration")),
+        "applications": list(applications.select_related("registration")),
+        "projects": list(open_projects_of(organisation.pk).select_related("registration")),
+        "largest": largest,
     }

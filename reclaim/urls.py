@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reclaim.views import plans, policy
+from reclaim.views import plans, policy, reorganisations
 
 app_name = "reclaim"
 
@@ -10,6 +10,12 @@ L = P + "lines/<id:organisation_pk>/<year:year>/"
 
 urlpatterns = [
     path("policies/<id:fund_pk>/", policy.policy_detail, name="policy"),
+    path("reorganisations/", reorganisations.reorganisation_list, name="reorganisations"),
+    path(
+        "reorganisations/<id:pk>/",
+        reorganisations.reorganisation_detail,
+        name="reorganisation",
+    ),
     path("policies/<id:fund_pk>/edit/", policy.policy_edit, name="policy_edit"),
     path(P, plans.plan_detail, name="plan"),
     path(P + "draft/", plans.plan_draft, name="plan_draft"),

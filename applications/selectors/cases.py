@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -294,3 +295,29 @@ def application_page(user, application: Application) -> dict:
             if link.stage not in ("sketch", "application")
         ],
     }
+
+
+def open_cases_of(organisation_id: int):
+    """The sketches and applications of the organisation (as lead owner, co-owner or partner)
+    that are still open: a sketch not yet decided, or applicable with no application written
+    from it yet; an application not yet decided by the board."""
+    involved = Q(owner_id=organisation_id) | Q(participants__organisation_id=organisation_id)
+    sketches = (
+        IdeaSketch.objects.filter(involved)
+        .filter(
+            Q(state__in=SKETCH.open_states)
+            | Q(
+                ~Exists(Application.objects.filter(sketch=OuterRef("pk"))),
+                state=SketchState.APPLICABLE,
+            )
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    applications = (
+        Application.objects.filter(involved)
+        .filter(state__in=APPLICATION.open_states)
+        .distinct()
+        .order_by("pk")
+    )
+    return sketches, applications

@@ -27,6 +27,7 @@ from .proposals import (
     proposal_submit,
     proposal_update,
 )
+from .reorganisations import cases_hand_over
 from .reviews import (
     application_score,
     recommendation_record,
@@ -62,6 +63,7 @@ __all__ = [
     "call_document_withdraw",
     "call_publish",
     "call_update",
+    "cases_hand_over",
     "council_meeting_create",
     "idea_sketch_create",
     "idea_sketch_submit",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -398,3 +399,15 @@ def evaluation_page(user, project: Project) -> dict:
         "can_complete": can_edit and evaluation is not None,
         "problems": completion_problems(evaluation) if can_edit and evaluation else [],
     }
+
+
+def open_projects_of(organisation_id: int):
+    """The projects the organisation owns or takes part in that are not closed or cancelled."""
+    return (
+        Project.objects.filter(
+            Q(owner_id=organisation_id) | Q(participants__organisation_id=organisation_id),
+            state__in=PROJECT.open_states,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -22,6 +22,7 @@ from .projects import (
     project_reclaim_start,
     project_resume,
 )
+from .reorganisations import projects_hand_over
 from .reports import (
     progress_reminders_send,
     progress_report_return,
@@ -61,6 +62,7 @@ __all__ = [
     "project_phase_end",
     "project_reclaim_start",
     "project_resume",
+    "projects_hand_over",
     "refund_record",
     "release_record",
     "report_attachment_add",

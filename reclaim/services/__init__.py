@@ -17,6 +17,7 @@ from reclaim.services.plans import (
     reclaim_plan_draft,
 )
 from reclaim.services.policy import reclaim_policy_change
+from reclaim.services.reorganisations import reorganisation_handle
 
 __all__ = [
     "budget_adjustment_record",
@@ -32,4 +33,5 @@ __all__ = [
     "reclaim_plan_close",
     "reclaim_plan_draft",
     "reclaim_policy_change",
+    "reorganisation_handle",
 ]

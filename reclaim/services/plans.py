@@ -104,7 +104,7 @@ def reclaim_plan_draft(*, actor, project: Project) -> ReclaimPlan:
         created_by=actor,
         created_at=recording_time(),
     )
-    _write_lines(version, drafted.lines)
+    write_lines(version, drafted.lines)
     event_record(
         actor=actor,
         action="reclaim.plan_drafted",
@@ -114,7 +114,7 @@ def reclaim_plan_draft(*, actor, project: Project) -> ReclaimPlan:
     return plan
 
 
-def _write_lines(version: PlanVersion, lines: dict[plans.Key, int]) -> None:
+def write_lines(version: PlanVersion, lines: dict[plans.Key, int]) -> None:
     version.lines.all().delete()
     PlanLine.objects.bulk_create(
         PlanLine(version=version, organisation_id=organisation, year=year, amount=amount)
@@ -203,7 +203,7 @@ def plan_version_update(
     version.start_year = start_year
     version.reason = (reason or "").strip() or version.reason
     version.save(update_fields=["start_year", "reason"])
-    _write_lines(version, lines)
+    write_lines(version, lines)
     event_record(
         actor=actor,
         action="reclaim.version_updated",
@@ -234,7 +234,7 @@ def plan_version_fit(*, actor, version: PlanVersion) -> PlanVersion:
             % {"cap": format_kr(cap)},
             code="cannot_fit",
         ) from cannot
-    _write_lines(version, fitted)
+    write_lines(version, fitted)
     event_record(
         actor=actor,
         action="reclaim.version_fitted",
@@ -442,7 +442,7 @@ def plan_adjustment_start(*, actor, plan: ReclaimPlan) -> PlanVersion:
         created_by=actor,
         created_at=recording_time(),
     )
-    _write_lines(version, lines_of(current))
+    write_lines(version, lines_of(current))
     event_record(
         actor=actor,
         action="reclaim.adjustment_started",

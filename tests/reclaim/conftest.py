@@ -10,7 +10,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.events import recorded_at
 from projects import services as project_services
+from reclaim import services as reclaim_services
 from tests.projects import conftest as projects
 
 # The fixtures of cases and projects these build on.
@@ -80,3 +82,28 @@ def evaluated(running, fund_admin, social, education, co_owner_org):
     project_services.evaluation_complete(actor=fund_admin, evaluation=running.evaluation)
     running.refresh_from_db()
     return running
+
+
+# The plan was decided in January last year, so its window runs from this year.
+DECIDED = timezone.make_aware(dt.datetime.combine(dt.date(YEAR - 1, 1, 15), dt.time(10)))
+
+
+@pytest.fixture
+def decided(evaluated, fund_admin, city_director, social, education):
+    plan = reclaim_services.reclaim_plan_draft(actor=fund_admin, project=evaluated)
+    version = plan.versions.get()
+    reclaim_services.plan_version_update(
+        actor=fund_admin,
+        version=version,
+        start_year=YEAR,
+        lines={
+            (social.pk, YEAR): 600_000,
+            (social.pk, YEAR + 1): 900_000,
+            (education.pk, YEAR): 500_000,
+        },
+    )
+    reclaim_services.plan_version_submit(actor=fund_admin, version=version)
+    with recorded_at(DECIDED):
+        reclaim_services.plan_version_approve(actor=city_director, version=version)
+    plan.refresh_from_db()
+    return plan

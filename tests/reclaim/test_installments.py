@@ -20,30 +20,6 @@ from tests.reclaim.conftest import TEXTS, YEAR
 
 pytestmark = pytest.mark.django_db
 
-# The plan was decided in January last year, so its window runs from this year.
-DECIDED = timezone.make_aware(dt.datetime.combine(dt.date(YEAR - 1, 1, 15), dt.time(10)))
-
-
-@pytest.fixture
-def decided(evaluated, fund_admin, city_director, social, education):
-    plan = services.reclaim_plan_draft(actor=fund_admin, project=evaluated)
-    version = plan.versions.get()
-    services.plan_version_update(
-        actor=fund_admin,
-        version=version,
-        start_year=YEAR,
-        lines={
-            (social.pk, YEAR): 600_000,
-            (social.pk, YEAR + 1): 900_000,
-            (education.pk, YEAR): 500_000,
-        },
-    )
-    services.plan_version_submit(actor=fund_admin, version=version)
-    with recorded_at(DECIDED):
-        services.plan_version_approve(actor=city_director, version=version)
-    plan.refresh_from_db()
-    return plan
-
 
 def test_the_first_version_starts_where_the_rules_say_for_its_decision(
     evaluated, fund_admin, city_director, social

@@ -131,3 +131,44 @@ def test_an_installment_is_overdue_from_the_first_of_february_after_its_year():
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)), YEARS)
 def test_the_latest_overdue_year_agrees_with_the_overdue_rule(today, year):
     assert plans.is_overdue(year, today) == (year <= plans.latest_overdue_year(today))
+
+
+SUCCESSORS = st.lists(
+    st.tuples(st.integers(min_value=2, max_value=8), st.integers(min_value=1, max_value=10_000)),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda pair: pair[0],
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MEASURED, SUCCESSORS, st.data())
+def test_a_move_after_a_reorganisation_keeps_every_year_and_the_settled_lines(
+    lines, successors, data
+):
+    """The replaced organisation 1's open lines go to the successors by their shares: each
+    year's total stays to the krona, settled lines stay, organisation 1 keeps only settled
+    lines, each successor gets within a krona of its exact share; refused only when a share
+    would land on a settled line of a successor."""
+    settled = data.draw(st.sets(st.sampled_from(sorted(lines)))) if lines else set()
+    try:
+        moved = plans.move_lines(lines, settled, 1, successors)
+    except plans.CannotMove as cannot:
+        successor, year = cannot.args[0]
+        assert (successor, year) in settled
+        assert successor in {pk for pk, _share in successors}
+        assert lines.get((1, year), 0) > 0
+        assert (1, year) not in settled
+        return
+    whole = sum(share for _pk, share in successors)
+    for year in {year for _organisation, year in lines}:
+        assert sum(a for (_o, y), a in moved.items() if y == year) == sum(
+            a for (_o, y), a in lines.items() if y == year
+        )
+        open_amount = lines.get((1, year), 0) if (1, year) not in settled else 0
+        for successor, share in successors:
+            gained = moved.get((successor, year), 0) - lines.get((successor, year), 0)
+            assert abs(Fraction(gained) - Fraction(open_amount * share, whole)) < 1
+    for key in settled:
+        assert moved[key] == lines[key]
+    assert all(key in settled for key, amount in moved.items() if key[0] == 1 and amount)
