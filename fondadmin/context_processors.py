@@ -8,6 +8,7 @@ from applications import access as case_access
 from core import access
 from core.middleware import session_seconds_left
 from projects.access import can_list_projects
+from reclaim.access import can_open_reclaim
 
 # The menu's addresses, reversed once per process (and script prefix and URL configuration):
 # twelve reverses on every page cost a logged-in page a third of a millisecond.
@@ -39,6 +40,8 @@ def site(request):
             nav.append((_url("proposals:list"), _("Proposals"), "proposals"))
         if can_list_projects(user):
             nav.append((_url("projects:list"), _("Projects"), "projects"))
+        if can_open_reclaim(user):
+            nav.append((_url("reclaim:home"), _("Reclaim"), "reclaim"))
         if access.can_read_funds(user):
             nav.append((_url("funds:list"), _("Funds"), "funds"))
         if access.can_read_register(user):

@@ -129,3 +129,41 @@ def get_reorganisation_for(user, pk: int, *, write: bool = False):
     if write and not can_decide(user):
         raise PermissionDenied
     return reorganisation
+
+
+# --- Overviews and comments -------------------------------------------------------------------
+
+
+def can_read_overview(user) -> bool:
+    """A fund's reclaim overview: the city director (and the delegate), fund administrators
+    and auditors."""
+    return access.reads_everything(user)
+
+
+def can_open_reclaim(user) -> bool:
+    """Reclaim's start page: the overview's readers, and the people of organisations (what
+    their organisation owes the fund)."""
+    return can_read_overview(user) or bool(access.organisation_ids_of(user))
+
+
+def get_overview_fund_for(user, pk: int) -> Fund:
+    if not can_read_overview(user):
+        raise Http404
+    fund = Fund.objects.filter(pk=pk).first()
+    if fund is None:
+        raise Http404
+    return fund
+
+
+def comment_about(user, project) -> tuple[list, object]:
+    """Whose reclaim lines the reader may comment on, and for which organisation they speak:
+    an organisation's people on their own organisation's lines, fund administrators (who
+    answer, for the fund) on any line organisation's."""
+    from reclaim.selectors import plan_line_organisations
+
+    named = plan_line_organisations(project)
+    if can_draft(user):
+        return named, None
+    own = own_organisations(user)
+    mine = [organisation for organisation in named if organisation.pk in own]
+    return mine, (mine[0] if mine else None)

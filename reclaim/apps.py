@@ -7,6 +7,6 @@ class ReclaimConfig(AppConfig):
     verbose_name = _("Reclaim")
 
     def ready(self):
-        from reclaim import events, links  # noqa: F401
+        from reclaim import events, links, notices  # noqa: F401
 
         links.register()

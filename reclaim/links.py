@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import links
-from reclaim.access import can_read_policy
+from reclaim.access import can_read_overview, can_read_policy
 
 
 def _plans(registration_ids):
@@ -28,4 +28,11 @@ def register() -> None:
         order=10,
         url=lambda fund: reverse("reclaim:policy", args=[fund.pk]),
         visible=can_read_policy,
+    )
+    links.register_fund_page(
+        "reclaim_overview",
+        _("Reclaim and forward position"),
+        order=20,
+        url=lambda fund: reverse("reclaim:fund", args=[fund.pk]),
+        visible=can_read_overview,
     )

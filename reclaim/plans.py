@@ -200,3 +200,28 @@ def is_overdue(year: int, today: dt.date) -> bool:
 def latest_overdue_year(today: dt.date) -> int:
     """The latest year whose unbooked lines are overdue on ``today`` (``is_overdue``)."""
     return today.year - 1 if today >= dt.date(today.year, 2, 1) else today.year - 2
+
+
+@dataclass(frozen=True)
+class Projected:
+    year: int
+    expected: int  # decided lines not yet booked or waived that fall due this year
+    available: int  # available at the end of the year if they are all booked, nothing else
+
+
+def forward_position(
+    available: int, open_lines: Mapping[int, int], this_year: int
+) -> list[Projected]:
+    """The fund's forward position: what is available today, and per year from this one to the
+    last with an open line, what would be available at the year's end if every decided line
+    not yet booked or waived is booked in its year (lines of earlier years, overdue, in this
+    one). A projection from plans, not ledger money: no other movement is assumed."""
+    expected: dict[int, int] = {}
+    for year, amount in open_lines.items():
+        expected[max(year, this_year)] = expected.get(max(year, this_year), 0) + amount
+    last = max([this_year, *expected])
+    rows, running = [], available
+    for year in range(this_year, last + 1):
+        running += expected.get(year, 0)
+        rows.append(Projected(year=year, expected=expected.get(year, 0), available=running))
+    return rows

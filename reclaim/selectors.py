@@ -3,6 +3,7 @@ the app asks of a person today (nothing yet)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -14,8 +15,9 @@ from django.utils.translation import ngettext_lazy
 from applications.selectors.cases import open_cases_of
 from core import access as core_access
 from core.attention import DELEGATE, Attention, counted, first_rows
-from core.models import Fund, Organisation, Reorganisation, Role
+from core.models import Comment, Fund, Organisation, Reorganisation, Role
 from core.money import split
+from core.selectors import thread
 from projects.conflicts import benefiting_ids
 from projects.models import EvaluationState, MeasuredSaving, Project, ProjectState
 from projects.money import ledger_figures
@@ -224,6 +226,59 @@ def line_organisations(project) -> list[Organisation]:
     ]
 
 
+def plan_line_organisations(project) -> list[Organisation]:
+    """The organisations that have lines in any version of the project's plan, by name."""
+    return list(
+        Organisation.objects.filter(
+            pk__in=PlanLine.objects.filter(version__plan__project=project).values("organisation_id")
+        ).order_by("name")
+    )
+
+
+def _threads(user, project, plan, only) -> tuple[list, dict | None]:
+    """The comments on each organisation's lines (an organisation's people see their own),
+    and the form for those the reader may comment on."""
+    if plan is None:
+        return [], None
+    about, _speaks_for = access.comment_about(user, project)
+    url = reverse("reclaim:plan_comment", args=[project.pk])
+
+    def withdraw(comment):
+        return reverse("reclaim:plan_comment_withdraw", args=[project.pk, comment.pk])
+
+    by_about = defaultdict(list)
+    for comment in Comment.objects.on(plan):
+        by_about[comment.about_id].append(comment)
+    threads = [
+        (
+            organisation,
+            thread(
+                plan,
+                about=organisation,
+                url=url,
+                withdraw=withdraw,
+                can_comment=False,
+                anchor=f"comments-{organisation.pk}",
+                comments=by_about[organisation.pk],
+            ),
+        )
+        for organisation in plan_line_organisations(project)
+        if only is None or organisation.pk in only
+    ]
+    form = None
+    if about:
+        form = thread(
+            plan,
+            url=url,
+            withdraw=withdraw,
+            can_comment=True,
+            about_choices=about,
+            comments=[],
+        )
+        form["form_only"] = True
+    return threads, form
+
+
 def last_reclaim_year(version: PlanVersion) -> int:
     """The last reclaim year of a version, under the rules it is read with."""
     return plans.window(version.start_year, rules_of(version))[-1]
@@ -316,10 +371,13 @@ def plan_page(user, project) -> dict:
     admin = access.can_draft(user)
     deciding = access.can_decide(user)
     open_state = open_version["version"].state if open_version else None
+    threads, comment_form = _threads(user, project, plan, only)
     return {
         "project": project,
         "plan": plan,
         "view": view,
+        "threads": threads,
+        "comment_form": comment_form,
         "versions": versions,
         "in_force": in_force,
         "open_version": open_version,

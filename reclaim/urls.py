@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reclaim.views import plans, policy, reorganisations
+from reclaim.views import overview, plans, policy, reorganisations
 
 app_name = "reclaim"
 
@@ -9,6 +9,14 @@ V = P + "versions/<id:version_pk>/"
 L = P + "lines/<id:organisation_pk>/<year:year>/"
 
 urlpatterns = [
+    path("", overview.reclaim_home, name="home"),
+    path("funds/<id:fund_pk>/", overview.fund_detail, name="fund"),
+    path(P + "comments/", overview.plan_comment, name="plan_comment"),
+    path(
+        P + "comments/<id:comment_pk>/withdraw/",
+        overview.plan_comment_withdraw,
+        name="plan_comment_withdraw",
+    ),
     path("policies/<id:fund_pk>/", policy.policy_detail, name="policy"),
     path("reorganisations/", reorganisations.reorganisation_list, name="reorganisations"),
     path(

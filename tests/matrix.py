@@ -200,6 +200,8 @@ class World:
     evaluation_attachment: object = None
     evaluation_comment: object = None
     reclaim_version: object = None
+    reclaim_comment: object = None
+    reorganisation: object = None
     sketch_comment: object = None
     application_comment: object = None
 
@@ -606,6 +608,21 @@ def _build_project(people, project, orgs) -> dict:
             text="Stämmer.",
             organisation=benefiting,
             about=benefiting,
+        ),
+        "reclaim_comment": say(
+            actor=people["benefiting"],
+            target=plan,
+            text="Beloppet stämmer.",
+            organisation=benefiting,
+            about=benefiting,
+        ),
+        "reorganisation": services.reorganisation_record(
+            actor=admin,
+            organisation=factories.OrganisationFactory(name="Gamla nämnden"),
+            effective_from=timezone.localdate(),
+            decided_on=timezone.localdate(),
+            decision_reference="KF 1",
+            shares=[(factories.OrganisationFactory(name="Nya nämnden"), 100)],
         ),
     }
 

@@ -13,8 +13,10 @@ from core.errors import DomainError
 from core.events import event_record, recording_day, recording_time
 from core.models import EntryKind, Organisation
 from core.money import format_kr
+from core.notices import notify
 from core.services.ledger import fund_lock, ledger_entry_record
 from projects.models import EvaluationState, Project, ProjectState
+from projects.notices import project_side
 from projects.services import project_close
 from projects.services.locks import project_lock
 from reclaim.models import (
@@ -26,6 +28,7 @@ from reclaim.models import (
     ReclaimPlan,
     VersionState,
 )
+from reclaim.notices import plan_url
 from reclaim.selectors import last_reclaim_year
 from reclaim.services.plans import capacity_of, plan_lock
 from reclaim.states import PLAN
@@ -214,6 +217,14 @@ def reclaim_exempt(*, actor, project: Project, reason: str) -> ReclaimPlan:
         data={"capacity": "delegation" if capacity.on_delegation else ""},
     )
     project_close(actor=actor, project=project, reason=reason)
+    notify(
+        "reclaim_exempted",
+        case=project,
+        url=plan_url(project),
+        people=project_side(project),
+        comment=reason,
+        title=project.title,
+    )
     return plan
 
 

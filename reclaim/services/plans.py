@@ -16,8 +16,11 @@ from core.errors import DomainError
 from core.events import event_record, recording_day, recording_time
 from core.models import Organisation
 from core.money import MAX_AMOUNT, format_kr
+from core.notices import notify, notify_fund_administrators
+from core.selectors import city_director_and_delegates, fund_administrators
 from core.services.ledger import fund_lock
 from projects.models import EvaluationState, Project, ProjectState
+from projects.notices import organisation_people
 from projects.services import project_reclaim_start
 from projects.services.locks import project_lock
 from reclaim import plans
@@ -29,6 +32,7 @@ from reclaim.models import (
     ReclaimPolicy,
     VersionState,
 )
+from reclaim.notices import plan_url
 from reclaim.selectors import (
     line_organisations,
     measured_savings,
@@ -273,6 +277,16 @@ def plan_version_submit(*, actor, version: PlanVersion) -> PlanVersion:
         to_state=version.state,
         data={"version": version.number},
     )
+    project = version.plan.project
+    notify(
+        "reclaim_sent",
+        case=project,
+        url=plan_url(project),
+        people=city_director_and_delegates(),
+        title=project.title,
+        version=version.number,
+        total=format_kr(sum(lines.values())),
+    )
     return version
 
 
@@ -309,6 +323,16 @@ def plan_version_return(*, actor, version: PlanVersion, message: str) -> PlanVer
         to_state=version.state,
         comment=message,
         data={"version": version.number},
+    )
+    project = version.plan.project
+    notify(
+        "reclaim_returned",
+        case=project,
+        url=plan_url(project),
+        people=list(fund_administrators()),
+        comment=message,
+        title=project.title,
+        version=version.number,
     )
     return version
 
@@ -416,7 +440,35 @@ def plan_version_approve(
             "capacity": "delegation" if capacity.on_delegation else "",
         },
     )
+    notify_decided(project, version.number, lines)
     return version
+
+
+def notify_decided(project, number: int, lines: dict[plans.Key, int]) -> None:
+    """The fund administrators, and the people of each organisation with lines, their total."""
+    url = plan_url(project)
+    notify_fund_administrators(
+        "reclaim_decided_fund",
+        case=project,
+        url=url,
+        title=project.title,
+        version=number,
+        total=format_kr(sum(lines.values())),
+    )
+    totals: dict[int, int] = {}
+    for (organisation, _year), amount in lines.items():
+        totals[organisation] = totals.get(organisation, 0) + amount
+    for organisation in Organisation.objects.filter(pk__in=totals).order_by("name"):
+        notify(
+            "reclaim_decided",
+            case=project,
+            url=url,
+            people=organisation_people(organisation.pk),
+            title=project.title,
+            version=number,
+            organisation=organisation.name,
+            total=format_kr(totals[organisation.pk]),
+        )
 
 
 @transaction.atomic

@@ -26,7 +26,14 @@ from reclaim.models import (
     VersionState,
 )
 from reclaim.selectors import has_open_cases, plans_with_open_lines
-from reclaim.services.plans import capacity_of, lines_of, plan_lock, settled_of, write_lines
+from reclaim.services.plans import (
+    capacity_of,
+    lines_of,
+    notify_decided,
+    plan_lock,
+    settled_of,
+    write_lines,
+)
 from reclaim.states import OPEN_VERSIONS, VERSION
 
 MOVE, WAIVE = "move", "waive"
@@ -108,6 +115,7 @@ def _move_plan(actor, capacity, plan, organisation, shares, text) -> int:
             )
             write_lines(version, after)
             moved += len(keys)
+            notify_decided(plan.project, version.number, after)
             event_record(
                 actor=actor,
                 action="reclaim.version_approved",

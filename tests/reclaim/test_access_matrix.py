@@ -12,7 +12,9 @@ import pytest
 from tests.matrix import (
     LOGGED_IN_200,
     ONLY_ADMIN,
+    POST_ONLY,
     PROJECT_READ,
+    PROJECT_READ_REDIRECT,
     RECLAIM_DECIDE,
     RECLAIM_MANAGE,
     RECLAIM_MANAGE_REDIRECT,
@@ -47,6 +49,19 @@ def line(suffix=""):
         )
 
     return path
+
+
+def reorganisation():
+    return lambda w: f"/reclaim/reorganisations/{w.reorganisation.pk}/"
+
+
+# Reclaim's start page: those who read everything, and the people of organisations (what
+# their organisation owes); a fund's overview and the reorganisations: only the former.
+RECLAIM_HOME = codes("302 200 200 200 200 200 200 200 404 200 200 200 404 200 404 302")
+READS_ALL = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 200 404 302")
+RECLAIM_COMMENT = codes("302 403 404 200 403 403 403 403 404 200 403 403 403 403 404 302")
+REORGANISATIONS = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 404 404 302")
+HAND_OVER = codes("302 404 404 404 404 404 404 404 404 403 200 200 404 404 404 302")
 
 
 ROWS = [
@@ -88,6 +103,22 @@ ROWS = [
     Row("reclaim:installment_book", "POST", line("book/"), NO_LINE_BOOK),
     Row("reclaim:installment_waive", "GET", line("waive/"), NO_LINE_WAIVE, html=False),
     Row("reclaim:installment_waive", "POST", line("waive/"), NO_LINE_WAIVE),
+    Row("reclaim:home", "GET", lambda w: "/reclaim/", RECLAIM_HOME),
+    Row("reclaim:fund", "GET", lambda w: f"/reclaim/funds/{w.fund.pk}/", READS_ALL),
+    Row("reclaim:plan_comment", "GET", plan("comments/"), POST_ONLY, html=False),
+    # An empty comment comes back on the form (the line organisations' people, fund
+    # administrators); the project's other readers may not comment (403).
+    Row("reclaim:plan_comment", "POST", plan("comments/"), RECLAIM_COMMENT),
+    Row(
+        "reclaim:plan_comment_withdraw",
+        "POST",
+        lambda w: f"/reclaim/projects/{w.project.pk}/comments/{w.reclaim_comment.pk}/withdraw/",
+        PROJECT_READ_REDIRECT,
+    ),
+    Row("reclaim:reorganisations", "GET", lambda w: "/reclaim/reorganisations/", REORGANISATIONS),
+    Row("reclaim:reorganisation", "GET", reorganisation(), REORGANISATIONS),
+    # Only the city director and the delegate hand over (the empty form comes back).
+    Row("reclaim:reorganisation", "POST", reorganisation(), HAND_OVER),
 ]
 
 
