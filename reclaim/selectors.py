@@ -315,6 +315,18 @@ def _outside(project, start_year: int, rules: plans.Policy, only):
     ]
 
 
+def _changes(before: dict, after: dict) -> list[tuple[Organisation, int, int, int]]:
+    """What a version changed from the one before: (organisation, year, from, to) per line."""
+    found = []
+    for key in sorted(set(before) | set(after)):
+        was = before[key].amount if key in before else 0
+        now = after[key].amount if key in after else 0
+        if was != now:
+            line = after.get(key) or before[key]
+            found.append((line.organisation, key[1], was, now))
+    return sorted(found, key=lambda change: (change[0].name, change[1]))
+
+
 def plan_page(user, project) -> dict:
     """The plan page: every version with its lines as a grid (a benefiting organisation sees
     its own rows only), the cap and excess, the savings outside the window, the lines of the
@@ -329,9 +341,15 @@ def plan_page(user, project) -> dict:
     installments_by_key = {}
     if plan is not None:
         installments_by_key = {(i.organisation_id, i.year): i for i in plan.installments.all()}
+        previous = None
         for version in plan.versions.all():
             rules = rules_of(version)
             table = grid(version, rules, only)
+            mine = {
+                (line.organisation_id, line.year): line
+                for line in version.lines.all()
+                if only is None or line.organisation_id in only
+            }
             decided = version.state in (VersionState.APPROVED, VersionState.SUPERSEDED)
             cap = version.cap if decided else cap_now
             versions.append(
@@ -346,8 +364,10 @@ def plan_page(user, project) -> dict:
                         },
                         cap,
                     ),
+                    "changes": _changes(previous, mine) if previous is not None else [],
                 }
             )
+            previous = mine
             if version.state == VersionState.APPROVED:
                 in_force = versions[-1]
             elif version.state in (VersionState.DRAFT, VersionState.SUBMITTED):

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from applications import demo as applications_demo
 from core import demo as core_demo
 from projects import demo as projects_demo
+from reclaim import demo as reclaim_demo
 
 DELEGATE_LABEL = _("(no role: the city director's delegate)")
 
-# Each app's loader, lowest first. A later issue adds reclaim.
-LOADERS = [core_demo.load, applications_demo.load, projects_demo.load]
+# Each app's loader, lowest first.
+LOADERS = [core_demo.load, applications_demo.load, projects_demo.load, reclaim_demo.load]
 
 
 class Command(BaseCommand):
