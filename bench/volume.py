@@ -32,6 +32,7 @@ DOMAIN = "volym.example"
 PASSWORD = "volym-fondadmin"  # noqa: S105 - the generated volume's people (never production)
 COUNCIL = f"ledamot01@{DOMAIN}"
 ADMIN = f"admin@{DOMAIN}"
+DIRECTOR = f"director@{DOMAIN}"
 MARK = "(volym)"
 ANONYMOUS = "anonymous trivial page (/privacy/)"
 TRIVIAL = "logged-in trivial page (/privacy/)"
@@ -76,6 +77,10 @@ def pages(ids: dict) -> list[Page]:
         Page("project manager: start page", ids["manager"], "/"),
         Page("project manager: projects", ids["manager"], "/projects/"),
         Page("project manager: project page", ids["manager"], f"/projects/{ids['project']}/"),
+        Page("admin: reclaim plan", ADMIN, f"/reclaim/projects/{ids['project']}/"),
+        Page("director: start page", DIRECTOR, "/"),
+        Page("director: reclaim overview", DIRECTOR, f"/reclaim/funds/{ids['fund']}/"),
+        Page("project manager: what the organisation owes", ids["manager"], "/reclaim/"),
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from applications.models import (
     Application,
@@ -16,11 +17,12 @@ from applications.models import (
     ReviewAssignment,
     Score,
 )
-from core.models import Event
+from core.models import EntryKind, Event, LedgerEntry
 from fondadmin import volume
 from projects.models import AssignmentRole, ProgressReport, Project, ProjectState, ReportState
 from projects.money import budget_of, ledger_figures
 from projects.plans import period_ends
+from reclaim.models import Installment, PlanVersion, VersionState
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +130,17 @@ def test_a_full_call_has_the_board_decide_the_call_before_and_its_projects_run_t
     assert len(projects) == 2
     for project in projects:
         # Run to its end: the manager named, started, every budget year paid in full from the
-        # ledger, every period reported and reviewed, the investment phase ended.
-        assert project.state == ProjectState.PHASE_ENDED
+        # ledger, every period reported and reviewed, the investment phase ended, evaluated,
+        # its reclaim plan decided by the city director and the past years' lines booked.
+        assert project.state == ProjectState.IN_RECLAIM
+        version = PlanVersion.objects.get(plan__project=project, state=VersionState.APPROVED)
+        assert version.decided_by.email == f"director@{volume.DOMAIN}"
+        booked = Installment.objects.filter(plan__project=project)
+        assert {i.year for i in booked} == {
+            line.year for line in version.lines.all() if line.year < timezone.localdate().year
+        }
+        returns = LedgerEntry.objects.filter(kind=EntryKind.RETURN, case=project.registration)
+        assert sorted(e.amount for e in returns) == sorted(i.amount for i in booked)
         assert project.assignments.get(role=AssignmentRole.MANAGER).person.email.endswith(
             "@" + volume.DOMAIN
         )
@@ -158,7 +169,10 @@ def test_an_open_share_leaves_reviews_and_final_reports_to_do():
         pk__in=[p.reports.latest("period_end").pk for p in projects]
     )
     assert set(earlier.values_list("state", flat=True)) == {ReportState.REVIEWED}
-    assert all(p.state == ProjectState.PHASE_ENDED for p in projects)
+    # Evaluated and in reclaim once their phase ended long enough ago.
+    states = {p.state for p in projects}
+    assert ProjectState.IN_RECLAIM in states
+    assert states <= {ProjectState.PHASE_ENDED, ProjectState.EVALUATED, ProjectState.IN_RECLAIM}
 
 
 def test_topping_up_with_another_seed_is_refused():

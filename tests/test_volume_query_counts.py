@@ -15,6 +15,7 @@ from bench.volume import pages
 from core.models import Fund, User
 from fondadmin import volume
 from projects.models import AssignmentRole, ProgressReport, Project
+from reclaim.models import Installment, PlanState, ReclaimPlan
 
 pytestmark = pytest.mark.django_db
 N = 10
@@ -65,10 +66,14 @@ def test_the_benchs_pages_ask_the_same_queries_at_n_and_10n_applications():
     # Projects in every state the stage leaves them, and reports waiting to be written and
     # reviewed, so the lists load every kind of row at N already.
     assert Project.objects.count() == 1
+    assert ReclaimPlan.objects.filter(state=PlanState.IN_FORCE).count() == 1
     at_n = _counts()
     volume.generate(volume.VolumeSpec(applications=10 * N, **SPEC))
     assert Project.objects.count() == 19
     assert {"due", "submitted", "reviewed"} <= set(
         ProgressReport.objects.values_list("state", flat=True)
     )
+    # The reclaim stage: plans decided and lines booked, so its pages load every kind of row.
+    assert ReclaimPlan.objects.filter(state=PlanState.IN_FORCE).count() > 1
+    assert Installment.objects.exists()
     assert _counts() == at_n

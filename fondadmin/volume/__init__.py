@@ -5,11 +5,12 @@ judged applicable by the council), its budget, plans and participants, and its c
 ``reviews_per_application`` council members not in conflict assigned, declared and scored.
 Then, stage by stage: when a call is full, the board grants ``grant_share`` of it and the
 projects run up to today (``fondadmin.volume.projects``: people, start, payments, progress
-reports, the end of the investment phase).
+reports, the end of the investment phase; then ``fondadmin.volume.reclaim``: the evaluation,
+the reclaim plan decided by the city director, each year's lines booked).
 Everything is made through the services, as people would make it, so the rows, history,
 events and registration numbers are the real ones. The bench (``bin/bench-volume``) and the
-query-count test (``tests/test_volume_query_counts.py``) use it; later steps (reclaim,
-reports) are added as stages of their own.
+query-count test (``tests/test_volume_query_counts.py``) use it; the reports step will be a
+stage of its own.
 
 Deterministic for a seed: application ``i`` is drawn from its own random stream
 (``seed`` and ``i``), so the cases, owners, participants, amounts, reviewers, scores and

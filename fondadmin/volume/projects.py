@@ -41,6 +41,7 @@ from applications.models import (
 from applications.selectors.reviews import fund_years
 from core.events import recorded_at, recording_day
 from core.models import Organisation
+from fondadmin.volume import reclaim
 from fondadmin.volume.people import MARK, World
 from projects import services
 from projects.models import AssignmentRole, ProgressReport, Project
@@ -206,6 +207,7 @@ def _steps(world: World, project: Project, unfinished: str | None) -> list:
         10,
         lambda: services.project_phase_end(actor=world.admin, project=_fresh(project)),
     )
+    reclaim.steps(world, project, add)
     return steps
 
 

@@ -73,8 +73,10 @@ def test_demo_data_is_idempotent_and_refused_in_production(settings, capsys):
     position = fund.position()
     assert (position.injected, position.granted) == (300_000_000, 229_200_000)
     # The projects' history released 3.68 MSEK back to the fund (seeds: unspent funds).
-    assert position.available == 300_000_000 - 229_200_000 + position.released
+    # Reclaim's returns (reclaim.demo) came back from 2026.
+    assert position.available == (300_000_000 - 229_200_000 + position.released + position.returned)
     assert position.released == 3_680_000
+    assert position.returned == 22_600_000
     assert Project.objects.count() == 13
     assert Proposal.objects.filter(state=ProposalState.DECIDED).count() == 6
     # Scored by the council members not in conflict: Karin Berg (Skarpnäck) never on STIS.
@@ -97,7 +99,13 @@ def test_the_demo_history_carries_the_dates_it_describes():
     end = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     # Reclaim's story (reclaim.demo) runs on from the evaluations: 2024 to November 2026.
     reclaim_end = dt.datetime(2026, 11, 19, tzinfo=dt.UTC)
-    reclaim_actions = ("reclaim.", "project.reclaim_started", "project.closed", "case.handed_")
+    reclaim_actions = (
+        "reclaim.",
+        "project.reclaim_started",
+        "project.closed",
+        "case.handed_",
+        "ledger.recorded",  # the returns (only they may be later: checked below)
+    )
     calls = list(Call.objects.filter(state=CallState.DECIDED))
     assert len(calls) == 6
     historic = [

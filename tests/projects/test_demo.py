@@ -110,7 +110,9 @@ def test_the_demo_projects_run_from_the_grant_to_the_evaluation():
         - raw[EntryKind.FUND_EXPENSE]
         + raw[EntryKind.RETURN]
     )
-    assert position.available == 300_000_000 - 229_200_000 + raw[EntryKind.RELEASE]
+    assert position.available == (
+        300_000_000 - 229_200_000 + raw[EntryKind.RELEASE] + raw[EntryKind.RETURN]
+    )
 
     # People: a project manager, a deputy and a steering group everywhere, some evaluators.
     for project in projects:
