@@ -6,7 +6,8 @@ run 2025-2030 under the fund's rules), fitted to the cap where the savings are a
 project was paid net of refunds (none of the demo's are), sent and decided by the city director.
 The two projects without measured savings are exempted. The lines of
 2025 are booked in January 2026, except one left overdue; some lines of 2026 are booked this
-autumn. ABC 13-18 år has a follow-up adjustment (version 2, lower savings from 2027). In 2026
+autumn. ABC 13-18 år has its follow-up of 2025 (the verified reductions) and an adjustment
+(version 2, lower savings from 2027). In 2026
 Spånga-Tensta stadsdelsnämnd is replaced by Järva stadsdelsnämnd (demo) and Hässelby-Vällingby,
 and the city director moves its open lines to them. The last plan, Idrott som väg in, waits for
 the city director. Idempotent: a project that has a plan or is no longer evaluated is left as
@@ -110,6 +111,18 @@ def _plan(project: Project, index: int, admin: User, director: User) -> None:
 def _adjust(plan, admin: User, director: User) -> None:
     """The follow-up of 2025: Socialnämnden's reduction from 2027 is lower than planned."""
     social = Organisation.objects.get(short_name="Socialnämnden")
+    in_force = PlanVersion.objects.get(plan=plan, state=VersionState.APPROVED)
+    with recorded_at(_at(dt.date(2026, 3, 3))):
+        services.follow_up_record(
+            actor=admin,
+            plan=plan,
+            year=2025,
+            amounts={
+                line.organisation_id: line.amount * 9 // 10 // 1000 * 1000
+                for line in in_force.lines.filter(year=2025)
+            },
+            note="Bokslut 2025 och socialförvaltningens registerdata." + DEMO,
+        )
     with recorded_at(_at(dt.date(2026, 3, 10))):
         version = services.plan_adjustment_start(actor=admin, plan=plan)
         lines = lines_of(version)

@@ -25,6 +25,9 @@ register_actions(
         "reclaim.exempted": _("Exempted from reclaim"),
         "reclaim.budget_adjusted": _("Final budget adjustment for %(organisation)s: %(amount)s"),
         "reclaim.plan_closed": _("Reclaim plan closed"),
+        "reclaim.follow_up_recorded": _(
+            "Follow-up %(year)s: verified actual reduction recorded for %(count)s organisations"
+        ),
         "reclaim.reorganisation_handled": _(
             "Handed over after the reorganisation: %(lines)s reclaim lines, %(cases)s cases, "
             "%(projects)s projects"

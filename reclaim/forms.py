@@ -166,3 +166,30 @@ class HandOverForm(CrispyMixin, IdempotentMixin, forms.Form):
         else:
             del self.fields["successor"]
             self.relayout()
+
+
+class FollowUpForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """The verified actual reduction per organisation in one reclaim year (empty: not yet
+    known), and its basis."""
+
+    note = forms.CharField(
+        label=_("Basis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where the figures come from, e.g. the accounts or the register data."),
+    )
+
+    def __init__(self, *args, organisations, year, initial_amounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = list(organisations)
+        for organisation in self.organisations:
+            self.fields[f"org_{organisation.pk}"] = MoneyFormField(
+                label=_("%(who)s %(year)s") % {"who": organisation.name, "year": year},
+                required=False,
+                initial=initial_amounts.get(organisation.pk),
+            )
+        self.order_fields([f"org_{o.pk}" for o in self.organisations] + ["note"])
+        self.relayout()
+
+    def amounts(self) -> dict[int, int | None]:
+        return {o.pk: self.cleaned_data.get(f"org_{o.pk}") for o in self.organisations}

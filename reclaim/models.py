@@ -319,3 +319,39 @@ class BudgetAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.amount}"
+
+
+class FollowUp(models.Model):
+    """The yearly follow-up: the verified actual reduction in one organisation in one reclaim
+    year, recorded by a fund administrator next to the plan (information, not ledger money; a
+    different amount to return needs an adjustment of the plan)."""
+
+    plan = models.ForeignKey(ReclaimPlan, on_delete=models.PROTECT, related_name="follow_ups")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = MoneyField(_("verified actual reduction (kr)"))
+    note = models.TextField(_("basis"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verified actual reduction")
+        verbose_name_plural = _("verified actual reductions")
+        ordering = ["plan", "year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation", "year"], name="reclaim_follow_up_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="reclaim_follow_up_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"

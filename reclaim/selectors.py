@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from projects.money import ledger_figures
 from projects.selectors.pages import open_projects_of
 from reclaim import access, plans
 from reclaim.models import (
+    FollowUp,
     Installment,
     PlanLine,
     PlanState,
@@ -199,6 +201,7 @@ def plan_of(project) -> ReclaimPlan | None:
                 "installments",
                 queryset=Installment.objects.select_related("organisation", "recorded_by"),
             ),
+            "follow_ups",
         )
         .first()
     )
@@ -224,6 +227,18 @@ def line_organisations(project) -> list[Organisation]:
         for organisation in Organisation.objects.filter(pk__in=parties).order_by("name")
         if organisation.can_own_cases
     ]
+
+
+def follow_up_of(plan: ReclaimPlan, year: int) -> tuple[list[Organisation], list[FollowUp]]:
+    """The organisations with lines in the version in force (404 without one), and what is
+    recorded for the year."""
+    version = plan.versions.filter(state=VersionState.APPROVED).first()
+    if version is None:
+        raise Http404
+    organisations = list(
+        Organisation.objects.filter(pk__in=version.lines.values("organisation_id")).order_by("name")
+    )
+    return organisations, list(FollowUp.objects.filter(plan=plan, year=year))
 
 
 def plan_line_organisations(project) -> list[Organisation]:
@@ -373,6 +388,11 @@ def plan_page(user, project) -> dict:
             elif version.state in (VersionState.DRAFT, VersionState.SUBMITTED):
                 open_version = versions[-1]
     follow_up = []
+    verified = (
+        {(row.organisation_id, row.year): row for row in plan.follow_ups.all()}
+        if plan is not None
+        else {}
+    )
     if in_force is not None:
         for line in in_force["version"].lines.all():
             if only is not None and line.organisation_id not in only:
@@ -383,6 +403,7 @@ def plan_page(user, project) -> dict:
                     "line": line,
                     "installment": done,
                     "overdue": done is None and plans.is_overdue(line.year, today),
+                    "verified": verified.get((line.organisation_id, line.year)),
                 }
             )
     shown = open_version or in_force
@@ -423,6 +444,13 @@ def plan_page(user, project) -> dict:
         and evaluation.state == EvaluationState.COMPLETED,
         "adjustments": list(plan.adjustments.select_related("organisation"))
         if plan is not None
+        else [],
+        "follow_up_years": [
+            year
+            for year in plans.window(in_force["version"].start_year, rules_of(in_force["version"]))
+            if year <= today.year
+        ]
+        if admin and in_force is not None
         else [],
         "can_record_budget": admin
         and in_force is not None

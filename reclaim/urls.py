@@ -36,6 +36,7 @@ urlpatterns = [
     path(P + "exempt/", plans.plan_exempt, name="plan_exempt"),
     path(P + "budget/", plans.budget_adjustment, name="budget_adjustment"),
     path(P + "close/", plans.plan_close, name="plan_close"),
+    path(P + "follow-up/<year:year>/", plans.follow_up, name="follow_up"),
     path(L + "book/", plans.installment_book, name="installment_book"),
     path(L + "waive/", plans.installment_waive, name="installment_waive"),
 ]

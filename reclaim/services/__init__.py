@@ -2,6 +2,7 @@
 
 from reclaim.services.installments import (
     budget_adjustment_record,
+    follow_up_record,
     installment_book,
     installment_waive,
     reclaim_exempt,
@@ -21,6 +22,7 @@ from reclaim.services.reorganisations import reorganisation_handle
 
 __all__ = [
     "budget_adjustment_record",
+    "follow_up_record",
     "installment_book",
     "installment_waive",
     "plan_adjustment_start",

@@ -19,8 +19,10 @@ from projects.models import EvaluationState, Project, ProjectState
 from projects.notices import project_side
 from projects.services import project_close
 from projects.services.locks import project_lock
+from reclaim import plans
 from reclaim.models import (
     BudgetAdjustment,
+    FollowUp,
     Installment,
     InstallmentState,
     PlanState,
@@ -29,7 +31,7 @@ from reclaim.models import (
     VersionState,
 )
 from reclaim.notices import plan_url
-from reclaim.selectors import last_reclaim_year
+from reclaim.selectors import last_reclaim_year, rules_of
 from reclaim.services.plans import capacity_of, plan_lock
 from reclaim.states import PLAN
 
@@ -302,3 +304,63 @@ def reclaim_plan_close(*, actor, plan: ReclaimPlan) -> ReclaimPlan:
     event_record(actor=actor, action="reclaim.plan_closed", target=plan.project)
     project_close(actor=actor, project=project_lock(plan.project))
     return plan
+
+
+@transaction.atomic
+def follow_up_record(
+    *, actor, plan: ReclaimPlan, year: int, amounts: dict[int, int | None], note: str = ""
+) -> list[FollowUp]:
+    """The yearly follow-up: the verified actual reduction per organisation (id → kronor; None
+    leaves it unrecorded) in one reclaim year of the plan in force, this year or earlier.
+    Recording again corrects it (the history keeps the earlier figure)."""
+    plan = plan_lock(plan)
+    version = in_force(plan)
+    years = plans.window(version.start_year, rules_of(version))
+    if year not in years:
+        raise DomainError(
+            _("%(year)s is outside the reclaim period %(first)s–%(last)s.")
+            % {"year": year, "first": years[0], "last": years[-1]},
+            code="outside",
+        )
+    if year > recording_day().year:
+        raise DomainError(
+            _("%(year)s has not begun: its actual reduction is verified afterwards.")
+            % {"year": year},
+            code="future",
+        )
+    allowed = set(version.lines.values_list("organisation_id", flat=True))
+    strangers = set(amounts) - allowed
+    if strangers:
+        raise DomainError(
+            _("Only the organisations with lines in the plan are followed up."), field="amounts"
+        )
+    recorded = []
+    for organisation_id, amount in sorted(amounts.items()):
+        if amount is None:
+            continue
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise DomainError(
+                _("A verified reduction is whole kronor, 0 or more."), field="amounts"
+            )
+        row, _created = FollowUp.objects.update_or_create(
+            plan=plan,
+            organisation_id=organisation_id,
+            year=year,
+            defaults={
+                "amount": amount,
+                "note": (note or "").strip(),
+                "recorded_at": recording_time(),
+                "recorded_by": actor,
+            },
+        )
+        recorded.append(row)
+    if not recorded:
+        raise DomainError(_("Give at least one verified reduction."), field="amounts")
+    event_record(
+        actor=actor,
+        action="reclaim.follow_up_recorded",
+        target=plan.project,
+        comment=(note or "").strip(),
+        data={"year": year, "count": len(recorded)},
+    )
+    return recorded

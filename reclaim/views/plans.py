@@ -17,8 +17,15 @@ from core.middleware import keeps_form
 from core.models import Organisation
 from core.money import format_kr
 from reclaim import access, services
-from reclaim.forms import AdjustmentForm, BookForm, ConfirmForm, DecideForm, LinesForm
-from reclaim.selectors import line_organisations, plan_page, rules_of
+from reclaim.forms import (
+    AdjustmentForm,
+    BookForm,
+    ConfirmForm,
+    DecideForm,
+    FollowUpForm,
+    LinesForm,
+)
+from reclaim.selectors import follow_up_of, line_organisations, plan_page, rules_of
 
 
 def _back(project) -> str:
@@ -353,4 +360,41 @@ def plan_close(request, project_pk: int):
         ),
         button=_("Close the plan"),
         success=_("The reclaim plan is closed."),
+    )
+
+
+@keeps_form
+@idempotent
+def follow_up(request, project_pk: int, year: int):
+    project = access.get_plan_project_for(
+        request.user, project_pk, may=lambda user, _p: access.can_book(user)
+    )
+    plan = access.get_plan_for(project)
+    organisations, recorded = follow_up_of(plan, year)
+    form = FollowUpForm(
+        bound_or_restored(request),
+        organisations=organisations,
+        year=year,
+        initial_amounts={row.organisation_id: row.amount for row in recorded},
+        initial={"note": recorded[0].note if recorded else ""},
+    )
+    return _form_page(
+        request,
+        project,
+        form,
+        action=lambda data: services.follow_up_record(
+            actor=request.user,
+            plan=plan,
+            year=year,
+            amounts=form.amounts(),
+            note=data["note"],
+        ),
+        success=_("The follow-up of %(year)s has been recorded.") % {"year": year},
+        title=_("Follow-up %(year)s: the verified actual reduction") % {"year": year},
+        lead=_(
+            "Record what the organisations' costs actually fell in %(year)s, next to the plan. "
+            "It changes no amount to return: for that, adjust the plan."
+        )
+        % {"year": year},
+        button=_("Record the follow-up"),
     )

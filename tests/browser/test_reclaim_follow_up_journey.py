@@ -115,8 +115,15 @@ def test_a_plan_is_decided_on_delegation_adjusted_booked_and_handed_over(
         (o, y, decided[(o, y)]) for o, y in this_year
     )
 
-    # The follow-up: Socialnämnden's next year is lower than planned (version 2).
-    admin.goto(f"/reclaim/projects/{evaluated.pk}/", "to adjust")
+    # The follow-up of this year: the verified actual reduction next to the plan; next year
+    # Socialnämnden's reduction will be lower than planned (version 2).
+    admin.goto(f"/reclaim/projects/{evaluated.pk}/", "to follow up")
+    admin.page.get_by_role("link", name=f"registrera {YEAR}").click()
+    admin.check("follow-up form")
+    admin.page.get_by_label(f"Socialnämnden {YEAR}", exact=True).fill("1 500 000")
+    admin.page.get_by_label("Underlag").fill("Bokslutet.")
+    admin.submit("followed up", button="Registrera uppföljningen")
+    assert format_kr(1_500_000).replace("\xa0", " ") in _text(admin)
     admin.page.get_by_role("link", name="Justera planen").click()
     admin.submit("adjustment started", button="Påbörja justeringen")
     admin.page.get_by_role("link", name="Ändra raderna").click()

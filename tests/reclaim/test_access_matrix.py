@@ -8,6 +8,7 @@ being drafted, so deciding it is refused on the page (200)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.matrix import (
     LOGGED_IN_200,
@@ -57,6 +58,8 @@ def reorganisation():
 
 # Reclaim's start page: those who read everything, and the people of organisations (what
 # their organisation owes); a fund's overview and the reorganisations: only the former.
+YEAR = timezone.localdate().year
+NO_PLAN_IN_FORCE = codes("302 403 404 403 403 403 403 403 404 404 403 403 403 403 404 302")
 RECLAIM_HOME = codes("302 200 200 200 200 200 200 200 404 200 200 200 404 200 404 302")
 READS_ALL = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 200 404 302")
 RECLAIM_COMMENT = codes("302 403 404 200 403 403 403 403 404 200 403 403 403 403 404 302")
@@ -103,6 +106,10 @@ ROWS = [
     Row("reclaim:installment_book", "POST", line("book/"), NO_LINE_BOOK),
     Row("reclaim:installment_waive", "GET", line("waive/"), NO_LINE_WAIVE, html=False),
     Row("reclaim:installment_waive", "POST", line("waive/"), NO_LINE_WAIVE),
+    # No version is in force yet: the follow-up page has no plan to follow (404 for those who
+    # may record it; the others are refused first).
+    Row("reclaim:follow_up", "GET", plan(f"follow-up/{YEAR}/"), NO_PLAN_IN_FORCE, html=False),
+    Row("reclaim:follow_up", "POST", plan(f"follow-up/{YEAR}/"), NO_PLAN_IN_FORCE),
     Row("reclaim:home", "GET", lambda w: "/reclaim/", RECLAIM_HOME),
     Row("reclaim:fund", "GET", lambda w: f"/reclaim/funds/{w.fund.pk}/", READS_ALL),
     Row("reclaim:plan_comment", "GET", plan("comments/"), POST_ONLY, html=False),

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from core.models import EntryKind, LedgerEntry, Organisation, OutboundEmail
-from reclaim.models import Installment, PlanState, PlanVersion, ReclaimPlan, VersionState
+from reclaim.models import FollowUp, Installment, PlanState, PlanVersion, ReclaimPlan, VersionState
 from reclaim.selectors import open_lines_of, overdue_lines
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def test_the_demo_reclaim_story():
     abc = PlanVersion.objects.filter(plan__project__title="ABC 13-18 år").order_by("number")
     assert [v.state for v in abc] == [VersionState.SUPERSEDED, VersionState.APPROVED]
     assert "Uppföljningen 2025" in abc[1].reason
+    assert FollowUp.objects.filter(plan__project__title="ABC 13-18 år", year=2025).exists()
     returns = LedgerEntry.objects.filter(kind=EntryKind.RETURN).aggregate(s=Sum("amount"))["s"]
     booked = Installment.objects.filter(state="booked").aggregate(s=Sum("amount"))["s"]
     assert returns == booked > 0
