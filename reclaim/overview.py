@@ -174,6 +174,29 @@ def fund_overview(fund: Fund) -> dict:
     }
 
 
+def _grid(rows: list[Row]) -> dict:
+    """An organisation's lines as a table: one row per project, one column per year, each
+    cell the line with what became of it; and per year what is still to return."""
+    years = sorted({row.line.year for row in rows})
+    by_project: dict[int, dict] = {}
+    for row in rows:
+        entry = by_project.setdefault(
+            row.project.pk, {"project": row.project, "cells": {}, "remaining": 0}
+        )
+        entry["cells"][row.line.year] = row
+        if row.installment is None:
+            entry["remaining"] += row.line.amount
+    grid = [
+        {**entry, "cells": [entry["cells"].get(year) for year in years]}
+        for entry in sorted(by_project.values(), key=lambda e: e["project"].title)
+    ]
+    to_return = [
+        sum(r.line.amount for r in rows if r.line.year == year and r.installment is None)
+        for year in years
+    ]
+    return {"years": years, "grid": grid, "to_return": to_return}
+
+
 def owed_page(user) -> dict:
     """What the reader's organisations owe the fund, per project and year, across all projects
     and funds: each decided line with what became of it, and the totals."""
@@ -201,6 +224,8 @@ def owed_page(user) -> dict:
         .select_related("plan__project")
         .distinct()
     )
+    for section in sections.values():
+        section.update(_grid(section["rows"]))
     return {
         "sections": list(sections.values()),
         "proposed": list(proposed),
