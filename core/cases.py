@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from core import access, conflicts
+from core.events import event_record
 from core.models import RegistrationNumber, Role
 
 
@@ -105,26 +106,35 @@ def comment_organisation(user, case):
     return False, None
 
 
-def hand_over(case, participants, organisation_id: int, successor_id: int) -> bool:
+def hand_over(case, participants, organisation, successor, *, actor, reason: str) -> bool:
     """After a reorganisation the successor takes over the organisation's part in one case
     (an idea sketch, an application or a project, with its ``participants`` rows): as lead
-    owner, or in its participant row, which goes when the successor already takes part.
-    Returns whether anything changed; the caller locked the case and records the event."""
+    owner, or in its participant row, which goes when the successor already takes part; the
+    case's log says so with the reason. Returns whether anything changed; the caller locked
+    the case."""
     changed = False
-    if case.owner_id == organisation_id:
-        case.owner_id = successor_id
+    if case.owner_id == organisation.pk:
+        case.owner_id = successor.pk
         case.save(update_fields=["owner"])
-        participants.filter(organisation_id=successor_id).delete()  # now the lead owner
+        participants.filter(organisation_id=successor.pk).delete()  # now the lead owner
         changed = True
-    row = participants.filter(organisation_id=organisation_id).first()
+    row = participants.filter(organisation_id=organisation.pk).first()
     if row is not None:
         if (
-            case.owner_id == successor_id
-            or participants.filter(organisation_id=successor_id).exists()
+            case.owner_id == successor.pk
+            or participants.filter(organisation_id=successor.pk).exists()
         ):
             row.delete()
         else:
-            row.organisation_id = successor_id
+            row.organisation_id = successor.pk
             row.save(update_fields=["organisation"])
         changed = True
+    if changed:
+        event_record(
+            actor=actor,
+            action="case.handed_over",
+            target=case,
+            comment=reason,
+            data={"organisation": organisation.name, "successor": successor.name},
+        )
     return changed

@@ -9,7 +9,6 @@ from django.db import transaction
 from applications.selectors.cases import open_cases_of
 from applications.services.locks import application_lock, sketch_lock
 from core.cases import hand_over
-from core.events import event_record
 from core.models import Organisation
 
 
@@ -20,16 +19,8 @@ def cases_hand_over(
     """The successor takes over the organisation's part in each of its open cases. Returns
     how many cases changed."""
     sketches, applications = open_cases_of(organisation.pk)
-    moved = 0
     locked = [sketch_lock(s) for s in sketches] + [application_lock(a) for a in applications]
-    for case in locked:
-        if hand_over(case, case.participants, organisation.pk, successor.pk):
-            moved += 1
-            event_record(
-                actor=actor,
-                action="case.handed_over",
-                target=case,
-                comment=reason,
-                data={"organisation": organisation.name, "successor": successor.name},
-            )
-    return moved
+    return sum(
+        hand_over(case, case.participants, organisation, successor, actor=actor, reason=reason)
+        for case in locked
+    )

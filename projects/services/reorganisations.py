@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.cases import hand_over
-from core.events import event_record
 from core.models import Organisation
 from projects.selectors.pages import open_projects_of
 from projects.services.locks import project_lock
@@ -20,16 +19,14 @@ def projects_hand_over(
 ) -> int:
     """The successor takes over the organisation's part in each of its open projects.
     Returns how many projects changed."""
-    moved = 0
-    for project in open_projects_of(organisation.pk):
-        project = project_lock(project)
-        if hand_over(project, project.participants, organisation.pk, successor.pk):
-            moved += 1
-            event_record(
-                actor=actor,
-                action="case.handed_over",
-                target=project,
-                comment=reason,
-                data={"organisation": organisation.name, "successor": successor.name},
-            )
-    return moved
+    return sum(
+        hand_over(
+            project_lock(project),
+            project.participants,
+            organisation,
+            successor,
+            actor=actor,
+            reason=reason,
+        )
+        for project in open_projects_of(organisation.pk)
+    )

@@ -221,3 +221,24 @@ def test_the_hand_over_page_shows_the_split_and_only_the_city_director_posts(
     assert lines_of(PlanVersion.objects.get(plan=decided, state="approved"))[
         (north.pk, YEAR + 1)
     ] == (675_000)
+
+
+def test_a_co_owners_part_passes_to_the_successor_and_a_decided_case_stays(
+    decided, fund_admin, city_director, co_owner_org, successors
+):
+    project = decided.project
+    application = project.application
+    north, _south = successors
+    assert project.participants.filter(organisation=co_owner_org).exists()
+    reorganisation = replace(fund_admin, co_owner_org, [(north, Decimal(100))])
+    handed = services.reorganisation_handle(
+        actor=city_director,
+        reorganisation=reorganisation,
+        lines="move",
+        successor=north,
+        reason="Skarpnäck går upp i Norra.",
+    )
+    assert (handed.projects, handed.cases) == (1, 0)  # the granted application is decided
+    assert project.participants.filter(organisation=north).exists()
+    assert not project.participants.filter(organisation=co_owner_org).exists()
+    assert application.participants.filter(organisation=co_owner_org).exists()
