@@ -48,6 +48,7 @@ def test_create_fund_admin_invites_the_first_administrator(django_capture_on_com
 
 
 def _demo_counts():
+    """What a second load must leave as it is (events and ledger entries include reclaim's)."""
     return (
         User.objects.count(),
         Event.objects.count(),
