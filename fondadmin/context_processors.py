@@ -9,6 +9,7 @@ from core import access
 from core.middleware import session_seconds_left
 from projects.access import can_list_projects
 from reclaim.access import can_open_reclaim
+from reports.access import can_ask_for_reports
 
 # The menu's addresses, reversed once per process (and script prefix and URL configuration):
 # twelve reverses on every page cost a logged-in page a third of a millisecond.
@@ -44,6 +45,8 @@ def site(request):
             nav.append((_url("reclaim:home"), _("Reclaim"), "reclaim"))
         if access.can_read_funds(user):
             nav.append((_url("funds:list"), _("Funds"), "funds"))
+        if can_ask_for_reports(user):
+            nav.append((_url("reports:list"), _("Reports"), "reports"))
         if access.can_read_register(user):
             nav.append((_url("register"), _("Register"), "register"))
         nav.append((_url("organisations:list"), _("Organisations"), "organisations"))

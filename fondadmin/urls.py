@@ -28,5 +28,6 @@ urlpatterns = [
     path("proposals/", include(proposal_patterns)),
     path("projects/", include("projects.urls")),
     path("reclaim/", include("reclaim.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

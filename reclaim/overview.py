@@ -83,14 +83,36 @@ class PlanRow:
     totals: Totals = field(default_factory=Totals)
 
 
-def fund_overview(fund: Fund) -> dict:
-    today = timezone.localdate()
-    lines = list(
-        _decided_lines(version__plan__project__registration__fund=fund).select_related(
-            "organisation", "version__plan__project"
-        )
+def fund_rows(fund: Fund, today) -> list[Row]:
+    """Every decided line of the fund's plans with what became of it (two queries)."""
+    lines = _decided_lines(version__plan__project__registration__fund=fund).select_related(
+        "organisation", "version__plan__project"
     )
     settled = _settled(plan__project__registration__fund=fund)
+    rows = []
+    for line in lines:
+        done = settled.get((line.version.plan_id, line.organisation_id, line.year))
+        rows.append(
+            Row(
+                line=line,
+                installment=done,
+                overdue=done is None and plans.is_overdue(line.year, today),
+            )
+        )
+    return rows
+
+
+def totals_by_project(fund: Fund, today) -> dict[int, Totals]:
+    """Each project's decided, booked, waived and overdue reclaim (plans, not ledger money)."""
+    totals: dict[int, Totals] = defaultdict(Totals)
+    for row in fund_rows(fund, today):
+        totals[row.line.version.plan.project_id].add(row.line.amount, row.installment, row.overdue)
+    return totals
+
+
+def fund_overview(fund: Fund) -> dict:
+    today = timezone.localdate()
+    rows = fund_rows(fund, today)
     plans_of_fund = {
         plan.pk: PlanRow(plan=plan)
         for plan in ReclaimPlan.objects.filter(project__registration__fund=fund)
@@ -111,9 +133,8 @@ def fund_overview(fund: Fund) -> dict:
     by_key: dict[tuple[int, int], Totals] = defaultdict(Totals)
     names: dict[int, Organisation] = {}
     open_per_year: dict[int, int] = defaultdict(int)
-    for line in lines:
-        done = settled.get((line.version.plan_id, line.organisation_id, line.year))
-        overdue = done is None and plans.is_overdue(line.year, today)
+    for row in rows:
+        line, done, overdue = row.line, row.installment, row.overdue
         plans_of_fund[line.version.plan_id].totals.add(line.amount, done, overdue)
         by_key[(line.organisation_id, line.year)].add(line.amount, done, overdue)
         names[line.organisation_id] = line.organisation

@@ -86,6 +86,7 @@ from projects.models import (
     ReportAttachment,
 )
 from reclaim import services as reclaim_services
+from reports.models import JobState, ReportJob, ReportKind
 from tests import factories
 from tests.applications.conftest import (
     COMPLETE_FIELDS,
@@ -202,6 +203,7 @@ class World:
     reclaim_version: object = None
     reclaim_comment: object = None
     reorganisation: object = None
+    report_job: object = None
     sketch_comment: object = None
     application_comment: object = None
 
@@ -616,6 +618,7 @@ def _build_project(people, project, orgs) -> dict:
             organisation=benefiting,
             about=benefiting,
         ),
+        "report_job": _report_job(project.registration.fund, people["city_director"]),
         "reorganisation": services.reorganisation_record(
             actor=admin,
             organisation=factories.OrganisationFactory(name="Gamla nämnden"),
@@ -860,7 +863,23 @@ def state() -> tuple:
         list(ChangeRequest.objects.order_by("pk").values_list("pk", "state", "reason")),
         list(Evaluation.objects.order_by("pk").values_list("pk", "state", "results")),
         list(Comment.objects.order_by("pk").values_list("pk", "withdrawn_at")),
+        list(ReportJob.objects.order_by("pk").values_list("pk", "state", "sent_at")),
     )
+
+
+def _report_job(fund, requester):
+    """The city director's portfolio report, produced (a small PDF stands in for it)."""
+    job = ReportJob.objects.create(
+        kind=ReportKind.PORTFOLIO,
+        fund=fund,
+        value_date=timezone.localdate(),
+        requester=requester,
+        state=JobState.DONE,
+        progress=100,
+        pages=1,
+    )
+    job.file.save(job.file_name, ContentFile(b"%PDF-1.7\n%%EOF\n"))
+    return job
 
 
 def refused(response) -> bool:

@@ -30,10 +30,11 @@ from tests.matrix import (
 )
 from tests.projects.test_access_matrix import ROWS as PROJECTS_ROWS
 from tests.reclaim.test_access_matrix import ROWS as RECLAIM_ROWS
+from tests.reports.test_access_matrix import ROWS as REPORTS_ROWS
 
 # Every row of every app, in the order of the dependency graph (the browser's page walk
 # visits them all).
-MATRIX = [*CORE_ROWS, *APPLICATIONS_ROWS, *PROJECTS_ROWS, *RECLAIM_ROWS]
+MATRIX = [*CORE_ROWS, *APPLICATIONS_ROWS, *PROJECTS_ROWS, *RECLAIM_ROWS, *REPORTS_ROWS]
 
 
 # The cases each subject may see (BRIEF "Who sees what"): the case's organisations and fund

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -245,6 +245,38 @@ class LedgerQuerySet(models.QuerySet):
         """One query for every fund's position (funds without entries are absent)."""
         rows = self.filter(value_date__lte=at).order_by().values("fund_id").annotate(**self._sums())
         return {row["fund_id"]: self._position(at, row) for row in rows}
+
+    def positions_by_year(self, at: dt.date) -> list[Position]:
+        """One query: the position at the end of each calendar year up to ``at``, the last one
+        at ``at`` itself (years without entries included, from the first entry's year)."""
+        rows = {
+            row["year_of"]: self._position(at, row)
+            for row in self.filter(value_date__lte=at)
+            .order_by()
+            .values(year_of=ExtractYear("value_date"))
+            .annotate(**self._sums())
+        }
+        if not rows:
+            return []
+        positions, running = [], dict.fromkeys(_POSITION_FIELDS.values(), 0)
+        for year in range(min(rows), at.year + 1):
+            if year in rows:
+                for name in running:
+                    running[name] += getattr(rows[year], name)
+            end = at if year == at.year else dt.date(year, 12, 31)
+            positions.append(Position(at=end, **running))
+        return positions
+
+    def positions_by_case(self, at: dt.date) -> dict[int, Position]:
+        """One query: each case's sums up to ``at`` (grants, releases, payments, refunds and
+        returns; a case's figures of the fund-wide kinds stay 0)."""
+        rows = (
+            self.filter(value_date__lte=at, case__isnull=False)
+            .order_by()
+            .values("case_id")
+            .annotate(**self._sums())
+        )
+        return {row["case_id"]: self._position(at, row) for row in rows}
 
     def matching(self, *, kind: str = "", date_from=None, date_to=None):
         """The ledger filter: kind and a range of value dates, each optional."""

@@ -314,7 +314,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues a task must not hang for long when Redis is down.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# visibility_timeout: a task taken but not acknowledged (its worker died) goes back to the queue
+# after this long; above the longest render. The reports' own lease and sweep act sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+    "visibility_timeout": 3 * 3600,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-emails": {"task": "core.tasks.resend_pending_emails", "schedule": 600.0},
@@ -329,7 +335,14 @@ CELERY_BEAT_SCHEDULE = {
     # Progress reports fall due and reminders go out once a day; running more often is
     # harmless (each report and reminder is made once).
     "progress-reports": {"task": "projects.tasks.progress_reports_daily", "schedule": 6 * 3600.0},
+    # Report jobs a stopped worker held, or that never reached the broker, are queued again.
+    "sweep-report-jobs": {"task": "reports.tasks.sweep_report_jobs", "schedule": 60.0},
 }
+# A worker renews its hold on a report job every third of this while it renders; a job whose
+# hold ran out (the worker died) is queued again by the sweep.
+REPORT_LEASE_SECONDS = env.int("REPORT_LEASE_SECONDS", 120, validate=validate.Range(min=3))
+# Fault tests only (fondadmin.settings.test): a pause inside each render, to stop a worker in it.
+REPORT_PAUSE_SECONDS = 0.0
 
 # --- Caches -------------------------------------------------------------------------------
 
@@ -348,5 +361,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each layout step at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

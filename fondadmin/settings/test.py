@@ -20,6 +20,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 
 # Redis for the integration tests that start a real Celery worker.
 TEST_REDIS_URL = _env.str("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The report workers the fault tests start: a short lease and a pause inside the render.
+REPORT_LEASE_SECONDS = _env.int("REPORT_LEASE_SECONDS", 120)
+REPORT_PAUSE_SECONDS = _env.float("REPORT_PAUSE_SECONDS", 0.0)
 
 # Hashing passwords with PBKDF2 dominates a suite that logs many users in.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

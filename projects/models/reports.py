@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,6 +34,14 @@ class ProgressReportQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.open().filter(due_on__lt=today)
+
+    def late_on(self, day):
+        """Late as the value date ``day`` ended: due before it and not submitted by then (still
+        open today, or submitted after ``day``)."""
+        end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+        return self.filter(due_on__lt=day).filter(
+            Q(state__in=(ReportState.DUE, ReportState.RETURNED)) | Q(submitted_at__gte=end)
+        )
 
 
 class ProgressReport(models.Model):

@@ -1,0 +1,26 @@
+"""The documents reports can produce, by kind: the template and the context it is rendered from.
+The next reports (an investment, the reclaim decision, the board proposal, the yearly report)
+join this table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reports.documents.portfolio import portfolio_context
+from reports.models import ReportJob, ReportKind
+
+
+@dataclass(frozen=True)
+class Document:
+    template: str
+    context: Callable[[ReportJob, dt.datetime], dict]
+
+
+DOCUMENTS: dict[str, Document] = {
+    ReportKind.PORTFOLIO: Document(
+        template="reports/pdf/portfolio.html",
+        context=lambda job, at: portfolio_context(job.fund, job.value_date, at),
+    ),
+}

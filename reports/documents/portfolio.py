@@ -1,0 +1,132 @@
+"""The portfolio report to the city director: the fund's position and ledger over time, every
+investment's money and reclaim, late progress reports and reclaim decisions waiting.
+
+Money that moved is read from the ledger up to the value date (``positions_by_year``,
+``positions_by_case``): the investments' sums add up to the fund's figures to the krona. Reclaim
+plans are plans (decided lines, waived lines) and are labelled so; what was returned is the
+ledger's. States are today's (states carry no value date). A fixed number of queries whatever
+the fund's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.charts import Series, line_chart
+from core.models import Fund, Position
+from core.models.funds import LedgerEntry
+from core.money import format_kr, format_mnkr
+from projects.models import ProgressReport, Project
+from reclaim.models import PlanVersion, VersionState
+from reclaim.overview import Totals, totals_by_project
+from reports.render import running
+
+
+@dataclass
+class Investment:
+    project: Project
+    money: Position
+    reclaim: Totals
+
+
+@dataclass
+class LateReport:
+    report: ProgressReport
+    days_late: int
+
+
+def _investments(fund: Fund, at: dt.date, today: dt.date) -> list[Investment]:
+    money = LedgerEntry.objects.filter(fund=fund).positions_by_case(at)
+    reclaim = totals_by_project(fund, today)
+    projects = (
+        Project.objects.filter(registration__fund=fund, registration_id__in=list(money))
+        .select_related("owner", "registration")
+        .order_by("registration__year", "registration__sequence", "pk")
+    )
+    return [
+        Investment(
+            project=project,
+            money=money[project.registration_id],
+            reclaim=reclaim.get(project.pk, Totals()),
+        )
+        for project in projects
+    ]
+
+
+def _late_reports(fund: Fund, at: dt.date) -> list[LateReport]:
+    reports = (
+        ProgressReport.objects.filter(project__registration__fund=fund)
+        .late_on(at)
+        .select_related("project__registration", "project__owner")
+        .order_by("due_on", "project__title", "pk")
+    )
+    return [LateReport(report=report, days_late=(at - report.due_on).days) for report in reports]
+
+
+def _waiting(fund: Fund) -> list[PlanVersion]:
+    return list(
+        PlanVersion.objects.filter(
+            state=VersionState.SUBMITTED, plan__project__registration__fund=fund
+        )
+        .select_related("plan__project__registration", "plan__project__owner", "created_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def _chart(positions: list[Position]):
+    if not positions:
+        return None
+    figures = (
+        (_("Balance (reserved in the fund)"), "balance"),
+        (_("Outstanding commitments"), "outstanding"),
+        (_("Available for new grants"), "available"),
+    )
+    return line_chart(
+        title=_("The fund at the end of each year (ledger)"),
+        x_label=_("Year end"),
+        y_label=_("kronor"),
+        series=[
+            Series(label, [(p.at, getattr(p, name)) for p in positions]) for label, name in figures
+        ],
+        value_format=format_kr,
+        tick_format=format_mnkr,
+    )
+
+
+def portfolio_context(fund: Fund, value_date: dt.date, generated_at: dt.datetime) -> dict:
+    today = timezone.localdate()
+    positions = LedgerEntry.objects.filter(fund=fund).positions_by_year(value_date)
+    position = positions[-1] if positions else Position(at=value_date)
+    investments = _investments(fund, value_date, today)
+    total = Totals()
+    for investment in investments:
+        total.decided += investment.reclaim.decided
+        total.waived += investment.reclaim.waived
+        total.booked += investment.reclaim.booked
+        total.overdue += investment.reclaim.overdue
+    return {
+        "fund": fund,
+        "value_date": value_date,
+        "generated_at": generated_at,
+        "title": _("Portfolio report: %(fund)s") % {"fund": fund.name},
+        "position": position,
+        "positions": positions,
+        "chart": _chart(positions),
+        "investments": investments,
+        "reclaim_total": total,
+        "late_reports": _late_reports(fund, value_date),
+        "waiting": _waiting(fund),
+        "today": today,
+        "running": running(
+            fund_name=fund.name, registration=None, value_date=value_date, generated_at=generated_at
+        ),
+        "mnkr": {
+            "available": format_mnkr(position.available),
+            "balance": format_mnkr(position.balance),
+            "outstanding": format_mnkr(position.outstanding),
+        },
+    }

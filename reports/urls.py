@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("<id:pk>/", views.report_detail, name="detail"),
+    path("<id:pk>/status/", views.report_status, name="status"),
+    path("<id:pk>/download/", views.report_download, name="download"),
+    path("<id:pk>/retry/", views.report_retry, name="retry"),
+]

@@ -1,0 +1,82 @@
+"""Reports: ask for one, follow it while a worker produces it, download it, try again."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.forms import bound_or_restored
+from core.http import add_domain_error, idempotent, paginate
+from core.middleware import keeps_form
+from reports import access, services
+from reports.forms import PortfolioForm
+from reports.models import ReportJob, ReportKind
+
+PAGE_SIZE = 25
+
+
+@keeps_form
+@idempotent
+def report_list(request):
+    if not access.can_ask_for_reports(request.user):
+        raise Http404
+    form = PortfolioForm(bound_or_restored(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            job, new = services.report_request(
+                actor=request.user, kind=ReportKind.PORTFOLIO, **_fields(form)
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if not new:
+                messages.info(
+                    request,
+                    _("You have already asked for this report; it is being produced."),
+                )
+            return redirect("reports:detail", pk=job.pk)
+    page, query = paginate(request, ReportJob.objects.of(request.user), PAGE_SIZE)
+    return render(request, "reports/list.html", {"form": form, "page": page, "query": query})
+
+
+def _fields(form) -> dict:
+    return {"fund": form.cleaned_data["fund"], "value_date": form.cleaned_data["value_date"]}
+
+
+def report_detail(request, pk):
+    job = access.get_job_for(request.user, pk)
+    return render(request, "reports/detail.html", {"job": job})
+
+
+def report_status(request, pk):
+    """The job's state as a fragment: the job page polls it (htmx) until the job is finished."""
+    job = access.get_job_for(request.user, pk)
+    return render(request, "reports/detail.html#status", {"job": job})
+
+
+def report_download(request, pk):
+    job = access.get_job_for(request.user, pk)
+    if not job.file or job.state != "done":
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file_name,
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+def report_retry(request, pk):
+    job = access.get_job_for(request.user, pk)
+    try:
+        services.report_job_retry(actor=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The report has been queued again."))
+    return redirect("reports:detail", pk=job.pk)

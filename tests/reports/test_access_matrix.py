@@ -1,0 +1,38 @@
+"""The access matrix of the reports app: every URL as every subject, with real objects
+(``tests/matrix.py``). Reports are asked for and read by those who read everything (fund
+administrators, the city director, the delegate, auditors); a report is its requester's own:
+the city director's report is "not found" for everyone else, the delegate and auditors
+included. The world's report is done: trying it again is refused on its page (a redirect with
+the reason)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.matrix import POST_ONLY, Row, check_row, codes
+
+READS_ALL = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 200 404 302")
+OWN_REPORT = codes("302 404 404 404 404 404 404 404 404 404 200 404 404 404 404 302")
+OWN_REPORT_POST = codes("302 404 404 404 404 404 404 404 404 404 302 404 404 404 404 302")
+
+
+def job(suffix=""):
+    return lambda w: f"/reports/{w.report_job.pk}/{suffix}"
+
+
+ROWS = [
+    Row("reports:list", "GET", lambda w: "/reports/", READS_ALL),
+    # An empty form comes back with its errors.
+    Row("reports:list", "POST", lambda w: "/reports/", READS_ALL),
+    Row("reports:detail", "GET", job(), OWN_REPORT),
+    Row("reports:status", "GET", job("status/"), OWN_REPORT, html=False),
+    Row("reports:download", "GET", job("download/"), OWN_REPORT, html=False),
+    Row("reports:retry", "GET", job("retry/"), POST_ONLY, html=False),
+    Row("reports:retry", "POST", job("retry/"), OWN_REPORT_POST),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.name}")
+def test_access(client, row):
+    check_row(client, row)
