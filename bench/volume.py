@@ -81,6 +81,7 @@ def pages(ids: dict) -> list[Page]:
         Page("director: start page", DIRECTOR, "/"),
         Page("director: reclaim overview", DIRECTOR, f"/reclaim/funds/{ids['fund']}/"),
         Page("project manager: what the organisation owes", ids["manager"], "/reclaim/"),
+        Page("director: reports", DIRECTOR, "/reports/"),
     ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from applications.models import Application, ReviewAssignment
 from bench.volume import pages
@@ -16,6 +17,7 @@ from core.models import Fund, User
 from fondadmin import volume
 from projects.models import AssignmentRole, ProgressReport, Project
 from reclaim.models import Installment, PlanState, ReclaimPlan
+from reports.documents.portfolio import portfolio_context
 
 pytestmark = pytest.mark.django_db
 N = 10
@@ -56,6 +58,12 @@ def _counts() -> dict[str, int]:
             response = client.get(page.path)
         assert response.status_code == 200, page.path
         counts[page.label] = len(captured.captured_queries)
+    # The portfolio report's reading (its PDF is rendered from this context).
+    fund = Fund.objects.get()
+    with CaptureQueriesContext(connection) as captured:
+        context = portfolio_context(fund, timezone.localdate(), timezone.now())
+    assert context["investments"]
+    counts["portfolio report"] = len(captured.captured_queries)
     return counts
 
 

@@ -276,19 +276,26 @@ def report_jobs_sweep() -> dict[str, int]:
         finished_at=now,
         claimed_until=None,
     )
-    requeued = list(expired.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
-    ReportJob.objects.filter(pk__in=requeued, state=JobState.RUNNING, claimed_until__lt=now).update(
-        state=JobState.QUEUED, stage=Stage.WAITING, claim=None, claimed_until=None, sent_at=None
-    )
+    requeued = [
+        pk
+        for pk in expired.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)
+        # Each one by a conditional update: of two sweeps at once, one requeues it.
+        if ReportJob.objects.filter(pk=pk, state=JobState.RUNNING, claimed_until__lt=now).update(
+            state=JobState.QUEUED, stage=Stage.WAITING, claim=None, claimed_until=None, sent_at=None
+        )
+    ]
     unsent = list(
         ReportJob.objects.filter(state=JobState.QUEUED, created_at__lt=now - GRACE)
         .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER))
+        .exclude(pk__in=requeued)
         .values_list("pk", flat=True)[:200]
     )
-    sent = sum(report_job_send(pk) for pk in unsent)
+    # Requeued jobs go at once, whatever their age; a fresh request is left its own hand-over.
+    to_send = [*requeued, *unsent]
+    sent = sum(report_job_send(pk) for pk in to_send)
     return {
         "given_up": given_up,
         "requeued": len(requeued),
         "sent": sent,
-        "unsent": len(unsent) - sent,
+        "unsent": len(to_send) - sent,
     }

@@ -1,0 +1,87 @@
+"""The city director's portfolio report in Chromium, with the production CSP enforced and axe
+on every state of the page: asked for on the reports page (the test settings run the task in
+the request, as the demo does), downloaded as a PDF; and a job being produced, which the page
+follows by itself (htmx polling) until it is ready, then stops."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from reports.models import JobState, ReportJob, ReportKind, Stage
+from tests import factories
+from tests.reports import conftest as report_fixtures
+
+open_call = report_fixtures.open_call
+co_owner_org = report_fixtures.co_owner_org
+nonprofit = report_fixtures.nonprofit
+council = report_fixtures.council
+sketch = report_fixtures.sketch
+meeting = report_fixtures.meeting
+applicable_sketch = report_fixtures.applicable_sketch
+application = report_fixtures.application
+social = report_fixtures.social
+education = report_fixtures.education
+secretary = report_fixtures.secretary
+project = report_fixtures.project
+manager = report_fixtures.manager
+deputy = report_fixtures.deputy
+running = report_fixtures.running
+evaluated = report_fixtures.evaluated
+decided = report_fixtures.decided
+portfolio = report_fixtures.portfolio
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_city_director_asks_for_the_portfolio_report_and_downloads_it(
+    visitor, portfolio, city_director
+):
+    director = visitor("director", narrow=True)
+    director.login(city_director.email, factories.PASSWORD)
+    director.page.get_by_role("link", name="Rapporter", exact=True).click()
+    director.check("reports, none yet")
+    assert "Du har inte beställt någon rapport än." in director.page.inner_text("main")
+    director.page.get_by_label("Fond").select_option(label=portfolio.name)
+    director.submit("report ready", button="Ta fram rapporten")
+    main = director.page.inner_text("main")
+    assert "Klar." in main, main
+    with director.page.expect_download() as download:
+        director.page.get_by_role("link", name="Hämta PDF-filen").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    director.goto("/reports/", "reports, one ready")
+    assert "PDF, " in director.page.inner_text("main")
+
+
+def test_the_job_page_follows_the_job_until_it_is_ready(visitor, fund, city_director):
+    job = ReportJob.objects.create(
+        kind=ReportKind.PORTFOLIO,
+        fund=fund,
+        value_date=timezone.localdate(),
+        requester=city_director,
+        state=JobState.RUNNING,
+        stage=Stage.LAYOUT,
+        progress=30,
+    )
+    director = visitor("director")
+    director.login_as(city_director)
+    director.goto(f"/reports/{job.pk}/", "being produced")
+    status = director.page.locator("#report-status")
+    assert "Tas fram: sätter sidorna" in status.inner_text()
+    # A worker finishes it; the page notices by itself.
+    job.file.save(job.file_name, ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    ReportJob.objects.filter(pk=job.pk).update(
+        state=JobState.DONE,
+        progress=100,
+        stage="",
+        pages=4,
+        file=job.file.name,
+        finished_at=timezone.now(),
+    )
+    director.page.get_by_role("link", name="Hämta PDF-filen").wait_for(timeout=10_000)
+    director.check("ready after polling")
+    assert "Klar. 4 sidor" in status.inner_text()
+    assert director.page.locator("[hx-trigger]").count() == 0
