@@ -52,9 +52,10 @@ def site(request):
         nav.append((_url("organisations:list"), _("Organisations"), "organisations"))
         if access.can_read_users(user):
             nav.append((_url("users:list"), _("Users"), "users"))
-        if access.can_manage_delegations(user) or access.active_delegation_for(user):
-            # Others who may read delegations (fund administrators, auditors) find them on
-            # the users page: one menu line at 1280 px.
+        if access.active_delegation_for(user):
+            # The city director reaches delegations from the start page (a link, and the
+            # delegate named or missing), fund administrators and auditors from the users page:
+            # the city director's twelve items (reports among them) fit one menu line at 1280 px.
             nav.append((_url("delegations:list"), _("Delegations"), "delegations"))
     match = getattr(request, "resolver_match", None)
     current = ""
