@@ -99,6 +99,8 @@ class UserLanguageMiddleware:
 
 
 SESSION_REFRESHED_KEY = "fondadmin_refreshed"
+# Sent by page elements that poll (hx-headers): such requests do not renew the session.
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
 # The session's idle timeout is renewed by activity, but the session is written at most this
 # often (writing it on every request costs each page a database write).
 SESSION_REFRESH_SECONDS = 60
@@ -126,7 +128,10 @@ class SessionIdleMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # A page asking by itself (a report's progress, every few seconds) is not the person's
+        # activity: it must not keep an unattended session alive.
+        polled = request.headers.get(BACKGROUND_POLL_HEADER) == "1"
+        if user is not None and user.is_authenticated and not polled:
             now = time.time()
             refreshed = request.session.get(SESSION_REFRESHED_KEY)
             if refreshed is None or now - refreshed >= SESSION_REFRESH_SECONDS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -49,18 +49,34 @@ def _fields(form) -> dict:
 
 def report_detail(request, pk):
     job = access.get_job_for(request.user, pk)
-    return render(request, "reports/detail.html", {"job": job})
+    return render(request, "reports/detail.html", {"job": job, **_tokens(job)})
+
+
+def _tokens(job) -> dict:
+    """What the page last showed: ``heard``, what its live region said (state and step),
+    ``seen``, what it drew (with the progress)."""
+    heard = f"{job.state}.{job.stage}.{int(job.waits_for_broker)}"
+    return {"heard": heard, "seen": f"{heard}.{job.progress}"}
 
 
 def report_status(request, pk):
-    """The job's state as a fragment: the job page polls it (htmx) until the job is finished."""
+    """The job's state as a fragment: the job page polls it (htmx) until the job is finished.
+    Nothing (204: htmx swaps nothing) while nothing changed; the live region's words only
+    when the state or step changed, so a screen reader hears each change once."""
     job = access.get_job_for(request.user, pk)
-    return render(request, "reports/detail.html#status", {"job": job})
+    tokens = _tokens(job)
+    if request.GET.get("seen") == tokens["seen"]:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "reports/detail.html#status",
+        {"job": job, **tokens, "announce": request.GET.get("heard") != tokens["heard"]},
+    )
 
 
 def report_download(request, pk):
     job = access.get_job_for(request.user, pk)
-    if not job.file or job.state != "done":
+    if not job.file or job.state != "done" or not job.file.storage.exists(job.file.name):
         raise Http404
     return FileResponse(
         job.file.open("rb"),

@@ -37,7 +37,8 @@ class ProgressReportQuerySet(models.QuerySet):
 
     def late_on(self, day):
         """Late as the value date ``day`` ended: due before it and not submitted by then (still
-        open today, or submitted after ``day``)."""
+        open today, or submitted after ``day``). A report returned for completion counts as
+        open whatever the day (when it was returned is in its events, not its row)."""
         end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
         return self.filter(due_on__lt=day).filter(
             Q(state__in=(ReportState.DUE, ReportState.RETURNED)) | Q(submitted_at__gte=end)

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -162,18 +162,31 @@ def _renew(job_id: int, claim: uuid.UUID, **fields) -> None:
 @contextmanager
 def _heartbeat(job_id: int, claim: uuid.UUID):
     """Renew the lease every third of it while the body runs (WeasyPrint's layout is one long
-    call). The thread has its own database connection and closes it."""
+    call). The thread has its own database connection: a failed renewal (the database away for
+    a moment) closes it and tries again at the next beat; once the lease has run out without a
+    renewal, or another worker holds the job, ``lost`` is set and the render stops at its next
+    step. The thread closes its connection when it ends."""
     stop = threading.Event()
     lost = threading.Event()
+    every = settings.REPORT_LEASE_SECONDS / 3
 
     def beat():
+        held_until = time.monotonic() + settings.REPORT_LEASE_SECONDS
         try:
-            while not stop.wait(settings.REPORT_LEASE_SECONDS / 3):
+            while not stop.wait(every):
                 try:
                     _renew(job_id, claim)
                 except LeaseLost:
                     lost.set()
                     return
+                except DatabaseError:
+                    logger.warning("Report job %s: lease not renewed, trying again", job_id)
+                    connection.close()
+                    if time.monotonic() >= held_until:
+                        lost.set()
+                        return
+                else:
+                    held_until = time.monotonic() + settings.REPORT_LEASE_SECONDS
         finally:
             connection.close()
 
@@ -184,6 +197,13 @@ def _heartbeat(job_id: int, claim: uuid.UUID):
     finally:
         stop.set()
         thread.join()
+
+
+def _step(job_id: int, claim: uuid.UUID, lost: threading.Event, **fields) -> None:
+    """Record a step (and renew the lease); stop if the lease is gone."""
+    if lost.is_set():
+        raise LeaseLost(job_id)
+    _renew(job_id, claim, **fields)
 
 
 def _pause_for_tests() -> None:
@@ -209,15 +229,14 @@ def report_job_run(job_id: int) -> bool:
             document = DOCUMENTS[job.kind]
             context = document.context(job, timezone.now())
             html = render_to_string(document.template, context)
-            _renew(job_id, claim, stage=Stage.LAYOUT, progress=30)
+            _step(job_id, claim, lost, stage=Stage.LAYOUT, progress=30)
             pdf = html_to_pdf(
                 html,
                 texts=context["running"],
-                laid_out=lambda pages: _renew(job_id, claim, stage=Stage.WRITING, progress=80),
+                laid_out=lambda pages: _step(job_id, claim, lost, stage=Stage.WRITING, progress=80),
             )
-            if lost.is_set():
-                raise LeaseLost(job_id)
-            _renew(job_id, claim, stage=Stage.SAVING, progress=95)
+            _step(job_id, claim, lost, stage=Stage.SAVING, progress=95)
+            return _store(job, claim, pdf, time.monotonic() - started)
     except LeaseLost:
         logger.warning("Report job %s: lease lost, another worker has it", job_id)
         return False
@@ -231,15 +250,16 @@ def report_job_run(job_id: int) -> bool:
             claimed_until=None,
         )
         return False
-    return _store(job, claim, pdf, time.monotonic() - started)
 
 
 def _store(job: ReportJob, claim: uuid.UUID, pdf, seconds: float) -> bool:
-    name = job.file_name
-    stored = job.file.storage.save(
-        job.file.field.generate_filename(job, name), ContentFile(pdf.content)
+    """Save the file and mark the job done, if this worker still holds it; otherwise (or if
+    marking it fails) the saved file is removed again."""
+    storage = job.file.storage
+    stored = storage.save(
+        job.file.field.generate_filename(job, job.file_name), ContentFile(pdf.content)
     )
-    with transaction.atomic():
+    try:
         done = ReportJob.objects.filter(pk=job.pk, claim=claim, state=JobState.RUNNING).update(
             state=JobState.DONE,
             stage="",
@@ -252,9 +272,12 @@ def _store(job: ReportJob, claim: uuid.UUID, pdf, seconds: float) -> bool:
             finished_at=timezone.now(),
             claimed_until=None,
         )
+    except Exception:
+        storage.delete(stored)
+        raise
     if not done:
-        job.file.storage.delete(stored)  # the lease was lost while saving: the other one wins
-        return False
+        storage.delete(stored)  # the lease was lost while saving: the other worker wins
+        raise LeaseLost(job.pk)
     return True
 
 

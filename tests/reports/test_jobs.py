@@ -5,6 +5,7 @@ three tries; jobs that never reached the broker sent), and trying a failed job a
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -75,7 +76,7 @@ def test_only_one_claim_of_a_job_succeeds_until_its_lease_runs_out(fund, city_di
     assert ReportJob.objects.get(pk=job.pk).progress == 50
 
 
-def test_a_worker_that_lost_its_lease_keeps_nothing(portfolio, city_director, monkeypatch):
+def test_a_worker_that_lost_its_lease_keeps_nothing(portfolio, city_director, settings):
     job, _new = _ask(city_director, portfolio)
     claim = jobs.report_job_claim(job.pk)
     # Another worker took it over meanwhile.
@@ -83,7 +84,11 @@ def test_a_worker_that_lost_its_lease_keeps_nothing(portfolio, city_director, mo
     from reports.render import html_to_pdf
 
     pdf = html_to_pdf("<html lang=sv><title>x</title><p>x", texts=jobs_texts())
-    assert jobs._store(ReportJob.objects.get(pk=job.pk), claim, pdf, 1.0) is False
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    before = sorted(folder.rglob("*.pdf")) if folder.exists() else []
+    with pytest.raises(jobs.LeaseLost):
+        jobs._store(ReportJob.objects.get(pk=job.pk), claim, pdf, 1.0)
+    assert sorted(folder.rglob("*.pdf")) == before  # the file it saved is gone again
     job.refresh_from_db()
     assert job.state == JobState.RUNNING
     assert not job.file

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from core import services as core_services
 from reports import services
 from reports.documents.portfolio import portfolio_context
 from reports.models import JobState, ReportJob, ReportKind
@@ -84,3 +85,56 @@ def test_a_past_value_date_counts_only_the_entries_up_to_it(portfolio, city_dire
     sums = raw_sums(portfolio, before)
     assert context["position"].granted == sums.get("grant", 0)
     assert context["position"].returned == sums.get("return", 0) == 0
+
+
+def test_the_positions_per_year_carry_each_years_entries_and_reversals_forward(fund, fund_admin):
+    """By hand: an injection in 2016, nothing in 2017, a fund expense in 2018 reversed in 2019,
+    a withdrawal in 2019; each year's end position, and the value date's, from the test's own
+    arithmetic."""
+    from core.models import EntryKind, LedgerEntry
+
+    def record(kind, amount, day):
+        return core_services.ledger_entry_record(
+            actor=fund_admin,
+            fund=fund,
+            kind=kind,
+            amount=amount,
+            value_date=day,
+            reference="KF 2015-06-15 § 12",
+        )
+
+    record(EntryKind.INJECTION, 1_000_000, dt.date(2016, 3, 1))
+    expense = record(EntryKind.FUND_EXPENSE, 50_000, dt.date(2018, 5, 1))
+    core_services.ledger_entry_reverse(
+        actor=fund_admin,
+        entry=expense,
+        reason="Fel fond",
+        value_date=dt.date(2019, 2, 1),
+        by_hand=True,
+        today=dt.date(2019, 2, 1),
+    )
+    record(EntryKind.WITHDRAWAL, 100_000, dt.date(2019, 9, 1))
+    positions = LedgerEntry.objects.filter(fund=fund).positions_by_year(dt.date(2019, 6, 30))
+    assert [(p.at, p.balance, p.expenses, p.withdrawn) for p in positions] == [
+        (dt.date(2016, 12, 31), 1_000_000, 0, 0),
+        (dt.date(2017, 12, 31), 1_000_000, 0, 0),
+        (dt.date(2018, 12, 31), 950_000, 50_000, 0),
+        (dt.date(2019, 6, 30), 1_000_000, 0, 0),  # the withdrawal comes after the value date
+    ]
+    for position in positions:  # each equals the one-date position the fund page shows
+        assert position == fund.position(position.at)
+    assert LedgerEntry.objects.filter(fund=fund).positions_by_year(dt.date(2015, 12, 31)) == []
+
+
+def test_the_investments_sums_add_up_to_the_funds_figures(portfolio, fund_admin):
+    context = portfolio_context(portfolio, timezone.localdate(), timezone.now())
+    position = context["position"]
+    (only,) = context["investments"]
+    assert (only.money.granted, only.money.disbursed, only.money.refunded) == (
+        position.granted,
+        position.disbursed,
+        position.refunded,
+    )
+    assert only.money.returned == position.returned == 600_000
+    assert only.reclaim.decided == 2_000_000  # the decided plan's three lines
+    assert only.money.expenses == 0  # a fund expense belongs to no case

@@ -158,3 +158,46 @@ def test_the_start_page_tells_of_reports_ready_today_and_failed_lately(
     page = client.get("/").content.decode()
     assert "klar att hämta" not in page
     assert "misslyckades" not in page
+
+
+def test_polling_answers_nothing_until_something_changed_and_speaks_only_of_new_states(
+    client, fund, city_director
+):
+    client.force_login(city_director)
+    job = _job(city_director, fund, state=JobState.RUNNING, stage="reading", progress=5)
+    url = f"/reports/{job.pk}/status/"
+    page = client.get(f"/reports/{job.pk}/").content.decode()
+    seen, heard = "running.reading.0.5", "running.reading.0"
+    assert f"?seen={seen}&amp;heard={heard}" in page
+    assert client.get(url, {"seen": seen, "heard": heard}).status_code == 204
+    ReportJob.objects.filter(pk=job.pk).update(progress=20)  # the bar moves, the words stay
+    moved = client.get(url, {"seen": seen, "heard": heard}).content.decode()
+    assert 'value="20"' in moved
+    assert "hx-swap-oob" not in moved
+    ReportJob.objects.filter(pk=job.pk).update(stage="layout", progress=30)
+    stepped = client.get(url, {"seen": "running.reading.0.20", "heard": heard}).content.decode()
+    assert 'id="report-live" hx-swap-oob="innerHTML"' in stepped
+    assert "sätter sidorna" in stepped
+
+
+def test_polling_does_not_keep_the_session_alive(client, fund, city_director):
+    from core.middleware import SESSION_REFRESHED_KEY
+
+    client.force_login(city_director)
+    job = _job(city_director, fund)
+    session = client.session
+    session[SESSION_REFRESHED_KEY] = int(timezone.now().timestamp()) - 600
+    session.save()
+    before = client.session[SESSION_REFRESHED_KEY]
+    client.get(f"/reports/{job.pk}/status/", headers={"X-Background-Poll": "1"})
+    assert client.session[SESSION_REFRESHED_KEY] == before
+    client.get(f"/reports/{job.pk}/status/")  # the person's own request renews it
+    assert client.session[SESSION_REFRESHED_KEY] > before
+
+
+def test_a_report_whose_file_is_gone_is_not_found_rather_than_an_error(client, fund, city_director):
+    job = _job(city_director, fund, state=JobState.DONE, pages=1)
+    job.file.save(job.file_name, ContentFile(b"%PDF-1.7\n%%EOF\n"))
+    job.file.storage.delete(job.file.name)
+    client.force_login(city_director)
+    assert client.get(f"/reports/{job.pk}/download/").status_code == 404

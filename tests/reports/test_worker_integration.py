@@ -91,10 +91,16 @@ def test_a_worker_killed_mid_render_leaves_the_job_to_the_next_worker(
             claim = _state(job.pk).claim
             stop(first, signal.SIGKILL)
         assert _state(job.pk).state == JobState.RUNNING  # nobody finished it
+        # While a lease lasts, the sweep leaves the job alone (here: as if the dead worker's
+        # lease were long); once it has run out, the sweep queues the job again.
+        lease_end = _state(job.pk).claimed_until
+        ReportJob.objects.filter(pk=job.pk).update(
+            claimed_until=timezone.now() + timezone.timedelta(minutes=1)
+        )
+        assert report_jobs_sweep()["requeued"] == 0
+        assert _state(job.pk).claim == claim
+        ReportJob.objects.filter(pk=job.pk).update(claimed_until=lease_end)
         with worker(url, queue) as second:
-            # While the dead worker's lease lasts, the sweep leaves the job alone.
-            if _state(job.pk).claimed_until > timezone.now():
-                assert report_jobs_sweep()["requeued"] == 0
             assert wait_for(lambda: _state(job.pk).claimed_until < timezone.now(), 10)
             assert report_jobs_sweep()["requeued"] == 1  # what beat does every minute
             done = wait_for(lambda: _state(job.pk).is_finished and _state(job.pk), 90)
