@@ -138,3 +138,16 @@ def test_the_investments_sums_add_up_to_the_funds_figures(portfolio, fund_admin)
     assert only.money.returned == position.returned == 600_000
     assert only.reclaim.decided == 2_000_000  # the decided plan's three lines
     assert only.money.expenses == 0  # a fund expense belongs to no case
+
+
+def test_the_bench_command_produces_a_report_and_says_what_it_cost(portfolio, city_director):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("bench_report", fund=portfolio.pk, stdout=out)
+    job = ReportJob.objects.get()
+    assert job.state == JobState.DONE
+    assert f"report {job.pages} pages" in out.getvalue()
+    assert "peak RSS" in out.getvalue()

@@ -1,0 +1,52 @@
+"""Time one portfolio report on this database: produced in this process as a worker would (the
+job service, WeasyPrint), then its render time, pages, size and the process's peak memory."""
+
+import resource
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from core import access
+from core.models import Fund, LedgerEntry, User
+from reports.models import JobState, ReportJob, ReportKind
+from reports.services import report_job_run
+
+
+class Command(BaseCommand):
+    help = "Produce one portfolio report in this process and print its time and peak memory."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fund", type=int, help="the fund's id (default: the first fund)")
+
+    def handle(self, *args, **options):
+        fund = Fund.objects.filter(pk=options["fund"]) if options["fund"] else Fund.objects
+        fund = fund.order_by("pk").first()
+        if fund is None:
+            raise CommandError("No fund here.")
+        reader = next(
+            (
+                u
+                for u in User.objects.filter(is_active=True).order_by("pk")
+                if access.reads_everything(u)
+            ),
+            None,
+        )
+        if reader is None:
+            raise CommandError("Nobody here may read everything (a fund administrator...).")
+        job = ReportJob.objects.create(
+            kind=ReportKind.PORTFOLIO, fund=fund, value_date=timezone.localdate(), requester=reader
+        )
+        started = time.monotonic()
+        report_job_run(job.pk)
+        wall = time.monotonic() - started
+        job.refresh_from_db()
+        if job.state != JobState.DONE:
+            raise CommandError(f"The report failed: {job.error}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            f"{fund.name}: {LedgerEntry.objects.filter(fund=fund).count():,} ledger entries; "
+            f"report {job.pages} pages, {job.size / 1024:.0f} kB, "
+            f"render {job.render_seconds:.2f} s (wall {wall:.2f} s), peak RSS {peak:.0f} MB; "
+            f"{job.file.path}"
+        )
