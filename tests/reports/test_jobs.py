@@ -189,3 +189,15 @@ def test_a_render_that_raises_fails_the_job_with_the_reason(fund, city_director,
     assert "Teckensnittet saknas" in job.error
     assert job.finished_at is not None
     assert services.report_job_run(job.pk) is False  # a failed job is not taken again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_requests_at_the_same_instant_make_one_job(fund, city_director, monkeypatch):
+    from tests.projects.conftest import at_once
+
+    monkeypatch.setattr(jobs, "report_job_send", lambda pk: True)
+    results, errors = at_once(lambda: _ask(city_director, fund), count=5)
+    assert errors == []
+    assert ReportJob.objects.count() == 1
+    assert sorted(new for _job, new in results) == [False, False, False, False, True]
+    assert {job.pk for job, _new in results} == {ReportJob.objects.get().pk}
