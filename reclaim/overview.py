@@ -55,6 +55,13 @@ class Totals:
     def remaining(self) -> int:
         return self.decided - self.booked - self.waived
 
+    def merge(self, other: Totals) -> None:
+        """Add another set of totals to these (a year's organisations, a fund's plans)."""
+        self.decided += other.decided
+        self.booked += other.booked
+        self.waived += other.waived
+        self.overdue += other.overdue
+
     def add(self, amount: int, installment, overdue: bool) -> None:
         self.decided += amount
         if installment is None:
@@ -83,23 +90,23 @@ class PlanRow:
     totals: Totals = field(default_factory=Totals)
 
 
+def _rows(lines, settled: dict, today) -> list[Row]:
+    """Each decided line with its installment (booked or waived) or, if none, whether it is
+    overdue today."""
+    rows = []
+    for line in lines:
+        done = settled.get((line.version.plan_id, line.organisation_id, line.year))
+        overdue = done is None and plans.is_overdue(line.year, today)
+        rows.append(Row(line=line, installment=done, overdue=overdue))
+    return rows
+
+
 def fund_rows(fund: Fund, today) -> list[Row]:
     """Every decided line of the fund's plans with what became of it (two queries)."""
     lines = _decided_lines(version__plan__project__registration__fund=fund).select_related(
         "organisation", "version__plan__project"
     )
-    settled = _settled(plan__project__registration__fund=fund)
-    rows = []
-    for line in lines:
-        done = settled.get((line.version.plan_id, line.organisation_id, line.year))
-        rows.append(
-            Row(
-                line=line,
-                installment=done,
-                overdue=done is None and plans.is_overdue(line.year, today),
-            )
-        )
-    return rows
+    return _rows(lines, _settled(plan__project__registration__fund=fund), today)
 
 
 def totals_by_project(fund: Fund, today) -> dict[int, Totals]:
@@ -149,10 +156,7 @@ def fund_overview(fund: Fund) -> dict:
     years = sorted({year for _organisation, year in by_key})
     per_year = {year: Totals() for year in years}
     for (_organisation, year), totals in by_key.items():
-        per_year[year].decided += totals.decided
-        per_year[year].booked += totals.booked
-        per_year[year].waived += totals.waived
-        per_year[year].overdue += totals.overdue
+        per_year[year].merge(totals)
     available = fund.position(today).available
     projection = plans.forward_position(available, open_per_year, today.year)
     return {
@@ -229,14 +233,11 @@ def owed_page(user) -> dict:
         .select_related("version__plan__project__registration", "organisation")
         .order_by("version__plan__project__title", "year", "pk")
     )
-    settled = _settled(organisation_id__in=ids)
     sections = {org.pk: {"organisation": org, "rows": [], "totals": Totals()} for org in own}
-    for line in lines:
-        done = settled.get((line.version.plan_id, line.organisation_id, line.year))
-        overdue = done is None and plans.is_overdue(line.year, today)
-        section = sections[line.organisation_id]
-        section["rows"].append(Row(line=line, installment=done, overdue=overdue))
-        section["totals"].add(line.amount, done, overdue)
+    for row in _rows(lines, _settled(organisation_id__in=ids), today):
+        section = sections[row.line.organisation_id]
+        section["rows"].append(row)
+        section["totals"].add(row.line.amount, row.installment, row.overdue)
     proposed = (
         PlanVersion.objects.filter(
             Q(state=VersionState.DRAFT) | Q(state=VersionState.SUBMITTED),

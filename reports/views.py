@@ -14,7 +14,7 @@ from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from reports import access, services
 from reports.forms import PortfolioForm
-from reports.models import ReportJob, ReportKind
+from reports.models import JobState, ReportJob, ReportKind
 
 PAGE_SIZE = 25
 
@@ -76,7 +76,7 @@ def report_status(request, pk):
 
 def report_download(request, pk):
     job = access.get_job_for(request.user, pk)
-    if not job.file or job.state != "done" or not job.file.storage.exists(job.file.name):
+    if not job.file or job.state != JobState.DONE or not job.file.storage.exists(job.file.name):
         raise Http404
     return FileResponse(
         job.file.open("rb"),

@@ -104,10 +104,7 @@ def portfolio_context(fund: Fund, value_date: dt.date, generated_at: dt.datetime
     investments = _investments(fund, value_date, today)
     total = Totals()
     for investment in investments:
-        total.decided += investment.reclaim.decided
-        total.waived += investment.reclaim.waived
-        total.booked += investment.reclaim.booked
-        total.overdue += investment.reclaim.overdue
+        total.merge(investment.reclaim)
     return {
         "fund": fund,
         "value_date": value_date,

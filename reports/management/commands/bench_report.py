@@ -7,8 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core import access
-from core.models import Fund, LedgerEntry, User
+from core.models import Fund, LedgerEntry
+from core.selectors import fund_administrators
 from reports.models import JobState, ReportJob, ReportKind
 from reports.services import report_job_run
 
@@ -24,16 +24,9 @@ class Command(BaseCommand):
         fund = fund.order_by("pk").first()
         if fund is None:
             raise CommandError("No fund here.")
-        reader = next(
-            (
-                u
-                for u in User.objects.filter(is_active=True).order_by("pk")
-                if access.reads_everything(u)
-            ),
-            None,
-        )
+        reader = fund_administrators().order_by("pk").first()
         if reader is None:
-            raise CommandError("Nobody here may read everything (a fund administrator...).")
+            raise CommandError("No fund administrator here to ask for the report.")
         job = ReportJob.objects.create(
             kind=ReportKind.PORTFOLIO, fund=fund, value_date=timezone.localdate(), requester=reader
         )
