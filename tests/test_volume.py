@@ -14,11 +14,14 @@ from applications.models import (
     ApplicationState,
     Call,
     CallState,
+    IdeaSketch,
     ReviewAssignment,
     Score,
+    SketchState,
 )
-from core.models import EntryKind, Event, LedgerEntry
+from core.models import EntryKind, Event, LedgerEntry, User
 from fondadmin import volume
+from fondadmin.volume import cases, people
 from projects.models import AssignmentRole, ProgressReport, Project, ProjectState, ReportState
 from projects.money import budget_of, ledger_figures
 from projects.plans import period_ends
@@ -56,6 +59,18 @@ def _content() -> list[tuple]:
                 application.planned_start,
                 sorted(str(p.organisation) for p in application.participants.all()),
                 reviews,
+            )
+        )
+    for sketch in IdeaSketch.objects.select_related("registration", "owner", "created_by").order_by(
+        "registration__year", "registration__sequence"
+    ):
+        rows.append(
+            (
+                str(sketch.registration),
+                sketch.title,
+                sketch.state,
+                sketch.owner.name,
+                sketch.created_by.email,
             )
         )
     for project in Project.objects.select_related("registration").order_by("registration_id"):
@@ -148,6 +163,17 @@ def test_a_full_call_has_the_board_decide_the_call_before_and_its_projects_run_t
         assert figures.granted == project.application.amount_requested
         assert figures.net_paid == sum(budget_of(project.current_version).values())
         assert figures.outstanding == 0
+        # Each recipient's budget year is paid in four quarterly instalments.
+        paid = LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT, case=project.registration)
+        for (year, recipient), amount in budget_of(project.current_version).items():
+            quarters = paid.filter(year=year, organisation_id=recipient)
+            assert quarters.count() == 4
+            assert sum(e.amount for e in quarters) == amount
+        # Four years of savings per benefiting organisation: the plan, decided the year after
+        # the project, reclaims the last three of them.
+        lines = version.lines.all()
+        assert {line.year for line in lines} == {project.ends_on.year + n for n in (2, 3, 4)}
+        assert len(lines) == 3 * len({line.organisation_id for line in lines})
         ends = period_ends(project.starts_on, project.ends_on)
         assert [r.period_end for r in project.reports.order_by("period_end")] == ends
         assert set(project.reports.values_list("state", flat=True)) == {ReportState.REVIEWED}
@@ -173,6 +199,75 @@ def test_an_open_share_leaves_reviews_and_final_reports_to_do():
     states = {p.state for p in projects}
     assert ProjectState.IN_RECLAIM in states
     assert states <= {ProjectState.PHASE_ENDED, ProjectState.EVALUATED, ProjectState.IN_RECLAIM}
+
+
+def test_one_idea_sketch_in_five_is_judged_not_applicable_and_ends_there():
+    volume.generate(volume.VolumeSpec(applications=9, seed=4, per_call=3, grant_share=0))
+    declined = IdeaSketch.objects.filter(state=SketchState.NOT_APPLICABLE)
+    # After the 4th and the 8th application, in their calls, with the council's reason.
+    assert declined.count() == cases.declined(9) == 2
+    assert IdeaSketch.objects.count() == 11
+    assert not Application.objects.filter(sketch__in=declined).exists()
+    for sketch in declined:
+        decision = sketch.decisions.get()
+        assert decision.reason
+        assert sketch.title.endswith(volume.MARK)
+    assert sorted(s.call.title[:18] for s in declined) == [
+        "Volymutlysning 002",
+        "Volymutlysning 003",
+    ]
+
+
+def test_applicants_grow_with_the_volume_each_application_keeping_its_author(monkeypatch):
+    monkeypatch.setattr(people, "CASES_PER_APPLICANT", 3)
+    volume.generate(volume.VolumeSpec(applications=7, seed=2, grant_share=0))
+    for application in Application.objects.select_related("sketch__created_by", "owner"):
+        index = int(application.title.removesuffix(volume.MARK)[-5:]) - 1
+        author = application.sketch.created_by
+        assert author.memberships.filter(organisation=application.owner).exists()
+        number = index // 3
+        local = author.email.removesuffix("@" + volume.DOMAIN)
+        assert local.partition("-")[2] == (f"{number + 1:02d}" if number else "")
+
+    # The first applicant of every city organisation, and one more for each organisation and
+    # slot of three that owns a sketch from the fourth application on.
+    def index(sketch) -> int:
+        return int(sketch.title.removesuffix(volume.MARK).split()[-1][:5]) - 1
+
+    later = {(s.owner_id, index(s) // 3) for s in IdeaSketch.objects.all() if index(s) >= 3}
+    city = people.DISTRICTS + people.SPECIALISTS + people.COMPANIES
+    applicants = User.objects.filter(role_assignments__role="applicant").distinct()
+    assert applicants.count() == city + len(later)
+
+
+def test_the_city_preset_is_times_the_demo_citys_volume():
+    one = volume.VolumeSpec.city(1)
+    hundred = volume.VolumeSpec.city(100, seed=2)
+    assert (one.applications, one.per_call) == (80, 5)
+    assert (hundred.applications, hundred.per_call, hundred.seed) == (8000, 500, 2)
+    # Sixteen calls, the last still under review: 15 decided, at least one grant each at 1x,
+    # 87 each at 100x (the 1,300 investments).
+    assert max(1, round(one.grant_share * one.per_call)) * 15 == 15
+    assert round(hundred.grant_share * hundred.per_call) * 15 == 1305
+    assert cases.declined(hundred.applications) + hundred.applications == 10_000
+    with pytest.raises(CommandError, match="--city"):
+        call_command("generate_volume", "--city", "1", "--per-call", "3")
+    with pytest.raises(CommandError):
+        call_command("generate_volume", "--city", "1", "--applications", "3")
+
+
+def test_the_summary_counts_what_the_generated_fund_holds():
+    assert volume.summary() == {}
+    volume.generate(volume.VolumeSpec(applications=4, seed=3, per_call=2, open_share=0))
+    summary = volume.summary()
+    assert summary["idea sketches"] == 5
+    assert summary["applications"] == 4
+    assert summary["council scores"] == 8
+    assert summary["investments"] == Project.objects.count() == 1
+    assert summary["progress reports"] == ProgressReport.objects.count() > 0
+    assert summary["ledger entries"] == LedgerEntry.objects.count()
+    assert summary["reclaim lines decided"] == 6
+    assert summary["people"] == User.objects.count()
 
 
 def test_topping_up_with_another_seed_is_refused():

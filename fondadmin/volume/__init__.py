@@ -1,7 +1,8 @@
 """A reproducible volume of cases for measuring pages at scale (``manage.py generate_volume``).
 
 It fills a database with N submitted applications, each with its idea sketch (submitted and
-judged applicable by the council), its budget, plans and participants, and its council review:
+judged applicable by the council; one sketch in four more is judged not applicable), its budget
+per year and recipient, plans and participants, and its council review:
 ``reviews_per_application`` council members not in conflict assigned, declared and scored.
 Then, stage by stage: when a call is full, the board grants ``grant_share`` of it and the
 projects run up to today (``fondadmin.volume.projects``: people, start, payments, progress
@@ -47,11 +48,15 @@ __all__ = [
     "generate",
     "generated_count",
     "generated_projects",
+    "summary",
 ]
 
 # Applications are committed in batches of this many (a batch is all or nothing, so a
 # stopped run can be topped up).
 BATCH = 50
+
+# The demo city's volume (``VolumeSpec.city``): applications, a call's size, and investments.
+CITY_APPLICATIONS, CITY_PER_CALL, CITY_GRANTED = 80, 5, 13
 
 
 class VolumeRefused(Exception):
@@ -70,6 +75,19 @@ class VolumeSpec:
     per_call: int = cases.PER_CALL
     # The share of each decided call's applications the board grants (at least one).
     grant_share: float = 0.05
+
+    @classmethod
+    def city(cls, times: int, *, seed: int = 1, open_share: float = 0.1) -> VolumeSpec:
+        """``times`` the demo city's volume (BRIEF: 13 investments from five calls): per time,
+        80 applications with two council reviews, 20 more idea sketches judged not applicable,
+        in 16 calls of 5 each (the last still under review), 13 of them granted."""
+        return cls(
+            applications=CITY_APPLICATIONS * times,
+            seed=seed,
+            open_share=open_share,
+            per_call=CITY_PER_CALL * times,
+            grant_share=CITY_GRANTED / ((CITY_APPLICATIONS // CITY_PER_CALL - 1) * CITY_PER_CALL),
+        )
 
 
 def refusal(spec: VolumeSpec, *, allow_existing: bool = False) -> str | None:
@@ -129,6 +147,30 @@ def generated_count() -> int:
 def generated_projects() -> int:
     """How many projects the generated calls' grants made."""
     return Project.objects.filter(registration__fund__name=people.FUND_NAME).count()
+
+
+def summary() -> dict[str, int]:
+    """What the generated fund holds, in the terms of the city's volume (the issue's figures)."""
+    from applications.models import IdeaSketch, Score
+    from core.models import LedgerEntry
+    from projects.models import ProgressReport
+    from reclaim.models import PlanLine, VersionState
+
+    fund = Fund.objects.filter(name=people.FUND_NAME).first()
+    if fund is None:
+        return {}
+    return {
+        "idea sketches": IdeaSketch.objects.filter(call__fund=fund).count(),
+        "applications": cases.count(fund),
+        "council scores": Score.objects.filter(assignment__application__call__fund=fund).count(),
+        "investments": Project.objects.filter(registration__fund=fund).count(),
+        "progress reports": ProgressReport.objects.filter(project__registration__fund=fund).count(),
+        "ledger entries": LedgerEntry.objects.filter(fund=fund).count(),
+        "reclaim lines decided": PlanLine.objects.filter(
+            version__plan__project__registration__fund=fund, version__state=VersionState.APPROVED
+        ).count(),
+        "people": User.objects.filter(email__endswith="@" + DOMAIN).count(),
+    }
 
 
 def generate(

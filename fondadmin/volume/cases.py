@@ -43,6 +43,12 @@ REVIEW_MEETING_DAYS = 3  # review due -> the council's recommendations
 # An application involves at most four organisations (owner, a co-owner, a partner, one
 # other benefiting organisation), so at least COUNCIL_SIZE - 4 members are never in conflict.
 MAX_REVIEWS = 4
+# Years of expected savings per benefiting organisation, from the year after the project (the
+# first falls before a plan decided the next year: the reclaim window keeps the other three).
+SAVING_YEARS = 4
+# Idea sketches judged not applicable (they end there), per application: one for every fourth,
+# as the city's 10,000 sketches give 8,000 applications.
+DECLINED_PER_APPLICATION = 0.25
 THEMES = (
     "Tidigt stöd till familjer",
     "Fullföljda studier",
@@ -152,23 +158,26 @@ def _rows(owner, partners, beneficiaries, start: int, years: int, amount: int) -
                 "pk": None,
                 "organisation": organisation,
                 "year": start + years + offset,
-                "amount": amount // (3 + offset),
+                "amount": amount // (5 + offset),
                 "assumptions": "Färre placeringar (genererat).",
             }
             for organisation in beneficiaries
-            for offset in (0, 1)
+            for offset in range(SAVING_YEARS)
         ],
         "budget": [
             {
                 "pk": None,
                 "year": start + index,
-                "recipient": recipients[index % len(recipients)],
+                "recipient": recipient,
                 "cost_type": "develop" if index == 0 else "introduce",
                 "funding_source": "fund",
-                "amount": part,
+                "amount": share,
                 "note": "",
             }
             for index, part in enumerate(split_evenly(amount, years))
+            for recipient, share in zip(
+                recipients, split_evenly(part, len(recipients)), strict=True
+            )
         ],
     }
 
@@ -186,8 +195,8 @@ def make(world: World, spec, index: int) -> Application:
         pool = world.nonprofits + [o for o in others if o not in co_owners]
         partners = [rng.choice(pool)]
     beneficiaries = [owner, rng.choice(others)]
-    applicant = world.applicants[owner.pk]
-    years = rng.randint(2, 4)
+    applicant = world.applicant(owner, index)
+    years = rng.randint(2, 5)
     amount = rng.randrange(4, 80) * 250_000
     title = f"{rng.choice(THEMES)} {index + 1:05d}{MARK}"
     sketch = services.idea_sketch_create(
@@ -246,6 +255,8 @@ def make(world: World, spec, index: int) -> Application:
     )
     application.refresh_from_db()
     _review(world, spec, rng, application, number, {owner, *co_owners, *partners, *beneficiaries})
+    for extra in range(declined(index + 1) - declined(index)):
+        _declined(world, spec, index, extra, call, meeting)
     if (index + 1) % spec.per_call == 0 and number > 0:
         # The call before is decided when this one is full: the council always has the last
         # call's reviews to do, as it would while the board decides the call before.
@@ -254,6 +265,48 @@ def make(world: World, spec, index: int) -> Application:
             world, spec, number - 1, previous, review_day=review_meeting_day(number - 1)
         )
     return application
+
+
+def declined(applications: int) -> int:
+    """How many idea sketches judged not applicable come with the first ``applications``."""
+    return int(applications * DECLINED_PER_APPLICATION)
+
+
+def _declined(world: World, spec, index: int, extra: int, call: Call, meeting) -> None:
+    """An idea sketch of application ``index``'s call that the council judges not applicable;
+    drawn from a stream of its own, so the applications' draws are the same with or without."""
+    rng = random.Random(f"{spec.seed}:declined:{index}:{extra}")  # noqa: S311 - reproducible
+    owner = rng.choice(world.city)
+    applicant = world.applicant(owner, index)
+    title = f"{rng.choice(THEMES)} {index + 1:05d}-{extra + 1}{MARK}"
+    sketch = services.idea_sketch_create(
+        actor=applicant,
+        call=call,
+        owner=owner,
+        co_owners=[],
+        partners=[],
+        today=_published(index // spec.per_call),
+        title=title,
+        summary=f"{title}: idé som inte prövas vidare, genererad för volymmätning.",
+        problem_and_target_group="Vuxna med långvarigt försörjningsstöd (genererat).",
+        complements_ordinary_work="Ersätter delvis ordinarie verksamhet (genererat).",
+        estimated_amount=rng.randrange(4, 80) * 250_000,
+        estimated_years=rng.randint(2, 5),
+        contact_name=applicant.full_name,
+        contact_email=applicant.email,
+    )
+    services.idea_sketch_submit(
+        actor=applicant,
+        sketch=sketch,
+        at=_at(call.idea_sketch_deadline - dt.timedelta(days=rng.randint(0, SKETCH_DAYS - 1)), 11),
+    )
+    services.applicability_decide(
+        actor=world.admin,
+        sketch=sketch,
+        meeting=meeting,
+        outcome="not_applicable",
+        reason="Kompletterar inte stadens ordinarie arbete; ordinarie verksamhet (genererat).",
+    )
 
 
 def _review(world: World, spec, rng, application: Application, number: int, involved) -> None:

@@ -1,6 +1,10 @@
-"""The generated volume's world: organisations, one person per role (an applicant per city
-organisation, a council), and the fund. Made once, through the services; found again by name
-when the volume is topped up."""
+"""The generated volume's world: organisations, the fund's staff, a council, and the city
+organisations' applicants, and the fund. Made through the services; found again by name when
+the volume is topped up.
+
+Applicants grow with the volume: application ``i`` is written by its owner's applicant number
+``i // CASES_PER_APPLICANT`` (made when first needed), so the first N applications have the same
+authors however the volume was built, and 8,000 applications bring about 500 people."""
 
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ FUND_STARTED = dt.date(2015, 6, 15)
 # The capital reserved: room for the 1,300 investments of the city at 100 times (about 10 million
 # kronor each) granted from 8,000 applications.
 INJECTION = 30_000_000_000
+
+# Application i is written by its owner's applicant i // CASES_PER_APPLICANT: one applicant
+# per organisation up to 450 applications, 18 per organisation (504 in all) at 8,000.
+CASES_PER_APPLICANT = 450
 
 DISTRICTS = 18
 SPECIALISTS = 8
@@ -57,7 +65,15 @@ class World:
     nonprofits: list[Organisation]
     council: list[User]
     council_organisation: dict[int, int]  # member's id -> their organisation's id
-    applicants: dict[int, User]  # organisation's id -> its applicant
+    applicants: dict[tuple[int, int], User]  # (organisation's id, number) -> applicant
+    numbers: dict[int, int]  # organisation's id -> its place in ``city`` (from 1)
+
+    def applicant(self, organisation: Organisation, index: int) -> User:
+        """Who writes application ``index`` owned by ``organisation`` (made the first time)."""
+        key = (organisation.pk, index // CASES_PER_APPLICANT)
+        if key not in self.applicants:
+            self.applicants[key] = _applicant(organisation, self.numbers[organisation.pk], key[1])
+        return self.applicants[key]
 
 
 def seed_of(fund: Fund) -> int | None:
@@ -84,7 +100,9 @@ def _person(local: str, name: str, role: str | None, organisation: Organisation 
     if user is not None:
         return user
     # One hash for all (hashing takes half a second each with the production hasher).
-    hashed = _HASH.setdefault("password", make_password(PASSWORD))
+    if "password" not in _HASH:
+        _HASH["password"] = make_password(PASSWORD)
+    hashed = _HASH["password"]
     user = User.objects.create_user(email=address(local), full_name=name, password=None)
     user.password = hashed
     user.save(update_fields=["password"])
@@ -130,10 +148,8 @@ def load(seed: int, per_call: int) -> World:
         _person(f"ledamot{n:02d}", f"Ledamot {n:02d} Volym", Role.COUNCIL_MEMBER, specialist)
         for n, specialist in enumerate(specialists[:COUNCIL_SIZE], start=1)
     ]
-    applicants = {
-        org.pk: _person(f"sokande{n:02d}", f"Sökande {org.short_name}", Role.APPLICANT, org)
-        for n, org in enumerate(city, start=1)
-    }
+    numbers = {org.pk: n for n, org in enumerate(city, start=1)}
+    applicants = {(org.pk, 0): _applicant(org, numbers[org.pk], 0) for org in city}
     return World(
         fund=_fund(staff["admin"], seed, per_call),
         director=staff["director"],
@@ -144,6 +160,24 @@ def load(seed: int, per_call: int) -> World:
         council=council,
         council_organisation={member.pk: specialists[n].pk for n, member in enumerate(council)},
         applicants=applicants,
+        numbers=numbers,
+    )
+
+
+def _applicant(organisation: Organisation, number: int, slot: int) -> User:
+    """Applicant ``slot`` of the ``number``-th city organisation (sokande01, sokande01-02...)."""
+    if slot == 0:
+        return _person(
+            f"sokande{number:02d}",
+            f"Sökande {organisation.short_name}",
+            Role.APPLICANT,
+            organisation,
+        )
+    return _person(
+        f"sokande{number:02d}-{slot + 1:02d}",
+        f"Sökande {slot + 1} {organisation.short_name}",
+        Role.APPLICANT,
+        organisation,
     )
 
 

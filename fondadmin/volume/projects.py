@@ -5,9 +5,9 @@ closed as not proposed, as the board's last decision does); then each project ru
 today, step by step through the projects services, each step recorded at its historic moment
 (``core.events.recorded_at``):
 
-- the project manager (the owner's applicant) is named three weeks after the grant, and the
-  project started six weeks after it;
-- each budget year is paid in two instalments per recipient (15 February, 15 August);
+- the project manager (who wrote the idea sketch) is named three weeks after the grant, and
+  the project started six weeks after it;
+- each budget year is paid quarterly per recipient (15 February, May, August, November);
 - the report of each period is created the day after the period ends, written and submitted
   two days before it is due and reviewed four days after;
 - the investment phase ends twelve days after its last day;
@@ -54,6 +54,7 @@ GENERATED = " (genererat)"
 PROPOSED, SUBMITTED, APPROVED, BOARD, RECORDED = 1, 3, 10, 20, 21
 NAMED, STARTED = 19, 40  # days from the grant to the manager named, the project started
 REPORT_DUE = 15  # days from a period's end to the report's due day
+PAYMENT_MONTHS = (2, 5, 8, 11)  # a budget year is paid quarterly, on the 15th
 SPENT_BY = {4: Decimal("0.28"), 8: Decimal("0.61"), 12: Decimal("1")}
 
 
@@ -176,9 +177,11 @@ def _steps(world: World, project: Project, unfinished: str | None) -> list:
     add(started, 10, lambda: services.project_activate(actor=world.admin, project=_fresh(project)))
     starts_on, ends_on = project.starts_on, project.ends_on
     for year in range(starts_on.year, ends_on.year + 1):
-        first = max(dt.date(year, 2, 15), started + dt.timedelta(days=7))
-        add(first, 11, lambda y=year: _pay(world, project, y, first=True))
-        add(max(dt.date(year, 8, 15), first), 12, lambda y=year: _pay(world, project, y))
+        earliest = started + dt.timedelta(days=7)
+        for quarter, month in enumerate(PAYMENT_MONTHS):
+            day = max(dt.date(year, month, 15), earliest)
+            add(day, 11, lambda y=year, q=quarter: _pay(world, project, y, q))
+            earliest = day
     ends = period_ends(starts_on, ends_on)
     for end in ends:
         due = end + dt.timedelta(days=REPORT_DUE)
@@ -223,21 +226,22 @@ def _name_manager(world: World, project: Project) -> None:
         actor=world.admin,
         project=project,
         role=AssignmentRole.MANAGER,
-        person=world.applicants[project.owner_id],
+        person=_author(project),
         organisation=project.owner,
     )
 
 
-def _pay(world: World, project: Project, year: int, *, first: bool = False) -> None:
-    """Half of the year's budget per recipient at the first instalment, the rest at the second."""
+def _pay(world: World, project: Project, year: int, quarter: int) -> None:
+    """A quarter of the year's budget per recipient each quarter, what is left in the last."""
     project = _fresh(project)
     figures = ledger_figures(project)
     budget = budget_of(project.current_version)
+    last = quarter == len(PAYMENT_MONTHS) - 1
     for (budget_year, recipient_id), amount in sorted(budget.items()):
         if budget_year != year:
             continue
         left = amount - figures.paid((year, recipient_id))
-        paying = min(_thousands(amount / 2), left) if first else left
+        paying = left if last else min(_thousands(amount / len(PAYMENT_MONTHS)), left)
         if paying <= 0:
             continue
         services.disbursement_record(
@@ -247,8 +251,13 @@ def _pay(world: World, project: Project, year: int, *, first: bool = False) -> N
             recipient=Organisation.objects.get(pk=recipient_id),
             amount=paying,
             value_date=recording_day(),
-            note=f"Utbetalning {1 if first else 2} av 2 för {year}{GENERATED}",
+            note=f"Utbetalning {quarter + 1} av {len(PAYMENT_MONTHS)} för {year}{GENERATED}",
         )
+
+
+def _author(project: Project):
+    """The project's manager: the person who wrote its idea sketch."""
+    return project.application.sketch.created_by
 
 
 def _report(project: Project, end: dt.date) -> ProgressReport:
@@ -263,7 +272,7 @@ def _write_and_submit(world: World, project: Project, end: dt.date) -> None:
         for org in report_recipients(report)
     }
     indicator = report.project.indicators.order_by("pk").first()
-    manager = world.applicants[report.project.owner_id]
+    manager = _author(report.project)
     services.progress_report_update(
         actor=manager,
         report=report,

@@ -17,7 +17,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--applications", type=int, required=True, metavar="N")
+        size = parser.add_mutually_exclusive_group(required=True)
+        size.add_argument("--applications", type=int, metavar="N")
+        size.add_argument(
+            "--city",
+            type=int,
+            metavar="TIMES",
+            help=(
+                "TIMES the demo city's volume: 80 applications and 100 idea sketches a time, "
+                "5 a call, 13 investments (--city 100: 8,000 applications, 1,305 investments)"
+            ),
+        )
         parser.add_argument("--reviews-per-application", type=int, default=2, metavar="R")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
@@ -29,14 +39,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--per-call",
             type=int,
-            default=volume.VolumeSpec.per_call,
-            help="applications a call (default %(default)s); decided when the next call is full",
+            help=(
+                f"applications a call (default {volume.VolumeSpec.per_call}); decided when the "
+                "next call is full"
+            ),
         )
         parser.add_argument(
             "--grant-share",
             type=float,
-            default=volume.VolumeSpec.grant_share,
-            help="share of a decided call the board grants (default %(default)s, at least one)",
+            help=(
+                f"share of a decided call the board grants (default "
+                f"{volume.VolumeSpec.grant_share}, at least one)"
+            ),
         )
         parser.add_argument(
             "--allow-existing",
@@ -44,15 +58,32 @@ class Command(BaseCommand):
             help="add to a database that holds data that was not generated",
         )
 
-    def handle(self, *args, **options):
-        spec = volume.VolumeSpec(
+    @staticmethod
+    def _spec(options) -> volume.VolumeSpec:
+        if options["city"] is not None:
+            if options["per_call"] is not None or options["grant_share"] is not None:
+                raise CommandError("--city sets the call size and the grant share itself.")
+            if options["city"] < 1:
+                raise CommandError("--city is a whole number of times, at least 1.")
+            return volume.VolumeSpec.city(
+                options["city"], seed=options["seed"], open_share=options["open_share"]
+            )
+        defaults = volume.VolumeSpec(applications=0)
+        return volume.VolumeSpec(
             applications=options["applications"],
             reviews_per_application=options["reviews_per_application"],
             seed=options["seed"],
             open_share=options["open_share"],
-            per_call=options["per_call"],
-            grant_share=options["grant_share"],
+            per_call=options["per_call"] if options["per_call"] is not None else defaults.per_call,
+            grant_share=(
+                options["grant_share"]
+                if options["grant_share"] is not None
+                else defaults.grant_share
+            ),
         )
+
+    def handle(self, *args, **options):
+        spec = self._spec(options)
         started = time.monotonic()
         verbosity = options["verbosity"]
         before = volume.generated_count()
@@ -78,6 +109,9 @@ class Command(BaseCommand):
             )
         )
         if verbosity >= 1:
+            self.stdout.write(
+                "  " + ", ".join(f"{count:,} {what}" for what, count in volume.summary().items())
+            )
             self.stdout.write(
                 f"People: admin@{volume.DOMAIN} (fund administrator), ledamot01@{volume.DOMAIN} "
                 f"... (council members), password {volume.PASSWORD}"
