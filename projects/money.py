@@ -47,10 +47,14 @@ class LedgerFigures:
         return self.committed - self.net_paid
 
 
-def ledger_figures(project: Project) -> LedgerFigures:
-    """One query over the case's ledger entries, grouped by kind, year and organisation."""
+def ledger_figures(project: Project, at=None) -> LedgerFigures:
+    """One query over the case's ledger entries (up to the value date ``at``, if given),
+    grouped by kind, year and organisation."""
+    entries = LedgerEntry.objects.for_case(project.registration_id)
+    if at is not None:
+        entries = entries.filter(value_date__lte=at)
     rows = (
-        LedgerEntry.objects.for_case(project.registration_id)
+        entries
         .annotate(counted_kind=Coalesce(F("reverses__kind"), F("kind")))
         .values("kind", "counted_kind", "year", "organisation_id")
         .annotate(total=Sum("amount"))

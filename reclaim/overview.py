@@ -109,6 +109,14 @@ def fund_rows(fund: Fund, today) -> list[Row]:
     return _rows(lines, _settled(plan__project__registration__fund=fund), today)
 
 
+def plan_rows(plan, today) -> list[Row]:
+    """One plan's decided lines (its version in force) with what became of each."""
+    lines = _decided_lines(version__plan=plan).select_related(
+        "organisation", "version__plan__project"
+    )
+    return _rows(lines.order_by("year", "organisation__name"), _settled(plan=plan), today)
+
+
 def totals_by_project(fund: Fund, today) -> dict[int, Totals]:
     """Each project's decided, booked, waived and overdue reclaim (plans, not ledger money)."""
     totals: dict[int, Totals] = defaultdict(Totals)

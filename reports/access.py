@@ -1,25 +1,72 @@
 """Who may ask for and read reports. A report is downloadable only by someone allowed to see
-everything in it (BRIEF.md "Who sees what"): the fund-wide reports by those who read
-everything (fund administrators, the city director and a delegate during the delegation,
-auditors). A person's reports are their own: another person's report, by its address, is
-"not found", as is one's own once one may no longer read what it holds."""
+everything in it (BRIEF.md "Who sees what"):
+
+- the fund-wide reports (the portfolio) by those who read everything (fund administrators, the
+  city director and a delegate during the delegation, auditors);
+- an investment report by everyone who may see the whole project (its owner, co-owners and
+  partners, the people assigned to it, those who read everything, council members not in
+  conflict, the board secretary: ``projects.access.view_of`` is FULL); a benefiting
+  organisation that reads only the project's summary may not (the report holds it all).
+
+A person's reports are their own: another person's report, by its address, is "not found", as
+is one's own once one may no longer read what it holds."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from core import access as core_access
-from reports.models import ReportJob
+from projects import access as project_access
+from projects.models import Project
+from reports.models import CASE_KINDS, ReportJob
 
 
 def can_ask_for_reports(user) -> bool:
+    """May ask for the fund-wide reports (and sees "Reports" in the menu)."""
     return core_access.reads_everything(user)
 
 
+def can_list_reports(user) -> bool:
+    """The list of one's own reports: every person (an investment report is asked for from
+    the project's page by people who may not ask for the fund-wide ones)."""
+    return core_access.is_person(user)
+
+
+def investment_project_for(user, project_pk: int) -> Project:
+    """The project whose investment report ``user`` may ask for (404 otherwise)."""
+    return project_access.get_project_for(user, project_pk, full=True)
+
+
+def may_read(user, job: ReportJob) -> bool:
+    if job.kind in CASE_KINDS:
+        project = Project.objects.filter(registration_id=job.case_id).only("pk").first()
+        if project is None:
+            return False
+        try:
+            investment_project_for(user, project.pk)
+        except Http404:
+            return False
+        return True
+    return core_access.reads_everything(user)
+
+
+def readable_jobs(user):
+    """The person's own reports that they may still read (the list's rows): the fund-wide ones
+    while they read everything, and those about the projects they see."""
+    mine = ReportJob.objects.of(user)
+    if core_access.reads_everything(user):
+        return mine
+    return mine.filter(
+        Q(kind__in=CASE_KINDS)
+        & Q(case__in=Project.objects.visible_to(user).values("registration_id"))
+    )
+
+
 def get_job_for(user, pk: int) -> ReportJob:
-    if not can_ask_for_reports(user):
+    if not can_list_reports(user):
         raise Http404
-    job = ReportJob.objects.select_related("fund").filter(pk=pk, requester=user).first()
-    if job is None:
+    job = ReportJob.objects.select_related("fund", "case").filter(pk=pk, requester=user).first()
+    if job is None or not may_read(user, job):
         raise Http404
     return job

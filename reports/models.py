@@ -15,11 +15,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Fund
+from core.models import Fund, RegistrationNumber
 
 
 class ReportKind(models.TextChoices):
     PORTFOLIO = "portfolio", _("Portfolio report")
+    INVESTMENT = "investment", _("Investment report")
+
+
+# The kinds about one case: the job names the case, whose registration number heads the pages.
+CASE_KINDS = frozenset({ReportKind.INVESTMENT})
 
 
 class JobState(models.TextChoices):
@@ -42,7 +47,11 @@ class Stage(models.TextChoices):
 class ReportJobQuerySet(models.QuerySet):
     def of(self, user):
         """The reports a person asked for, newest first."""
-        return self.filter(requester=user).select_related("fund").order_by("-created_at", "-pk")
+        return (
+            self.filter(requester=user)
+            .select_related("fund", "case")
+            .order_by("-created_at", "-pk")
+        )
 
     def unfinished(self):
         return self.filter(state__in=(JobState.QUEUED, JobState.RUNNING))
@@ -52,6 +61,14 @@ class ReportJob(models.Model):
     kind = models.CharField(_("report"), max_length=32, choices=ReportKind.choices)
     fund = models.ForeignKey(
         Fund, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    case = models.ForeignKey(
+        RegistrationNumber,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
     )
     value_date = models.DateField(_("as of"))
     parameters = models.JSONField(_("other parameters"), default=dict, blank=True)
@@ -100,6 +117,8 @@ class ReportJob(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.case_id:
+            return f"{self.get_kind_display()} {self.case} {self.value_date:%Y-%m-%d}"
         return f"{self.get_kind_display()} {self.value_date:%Y-%m-%d}"
 
     @property
@@ -113,4 +132,7 @@ class ReportJob(models.Model):
 
     @property
     def file_name(self) -> str:
+        if self.case_id:
+            case = str(self.case).replace(" ", "-").replace("/", "-")
+            return f"{self.kind}-{case}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"
         return f"{self.kind}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"

@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("investment/<id:project_pk>/", views.report_investment, name="investment"),
     path("<id:pk>/", views.report_detail, name="detail"),
     path("<id:pk>/status/", views.report_status, name="status"),
     path("<id:pk>/download/", views.report_download, name="download"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from reports import access, services
 from reports.forms import PortfolioForm
-from reports.models import JobState, ReportJob, ReportKind
+from reports.models import JobState, ReportKind
 
 PAGE_SIZE = 25
 
@@ -22,9 +23,12 @@ PAGE_SIZE = 25
 @keeps_form
 @idempotent
 def report_list(request):
-    if not access.can_ask_for_reports(request.user):
+    if not access.can_list_reports(request.user):
         raise Http404
-    form = PortfolioForm(bound_or_restored(request))
+    asks = access.can_ask_for_reports(request.user)
+    if request.method == "POST" and not asks:
+        raise Http404
+    form = PortfolioForm(bound_or_restored(request)) if asks else None
     if request.method == "POST" and form.is_valid():
         try:
             job, new = services.report_request(
@@ -33,18 +37,34 @@ def report_list(request):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            if not new:
-                messages.info(
-                    request,
-                    _("You have already asked for this report; it is being produced."),
-                )
-            return redirect("reports:detail", pk=job.pk)
-    page, query = paginate(request, ReportJob.objects.of(request.user), PAGE_SIZE)
+            return _to_job(request, job, new)
+    page, query = paginate(request, access.readable_jobs(request.user), PAGE_SIZE)
     return render(request, "reports/list.html", {"form": form, "page": page, "query": query})
+
+
+def _to_job(request, job, new: bool):
+    if not new:
+        messages.info(request, _("You have already asked for this report; it is being produced."))
+    return redirect("reports:detail", pk=job.pk)
 
 
 def _fields(form) -> dict:
     return {"fund": form.cleaned_data["fund"], "value_date": form.cleaned_data["value_date"]}
+
+
+@require_POST
+@idempotent
+def report_investment(request, project_pk):
+    """Ask for a project's investment report (from the project's page), as of today."""
+    project = access.investment_project_for(request.user, project_pk)
+    job, new = services.report_request(
+        actor=request.user,
+        kind=ReportKind.INVESTMENT,
+        fund=project.registration.fund,
+        value_date=timezone.localdate(),
+        case=project.registration,
+    )
+    return _to_job(request, job, new)
 
 
 def report_detail(request, pk):

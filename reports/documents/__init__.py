@@ -1,6 +1,6 @@
 """The documents reports can produce, by kind: the template and the context it is rendered from.
-The next reports (an investment, the reclaim decision, the board proposal, the yearly report)
-join this table."""
+The next reports (the reclaim decision, the board proposal, the yearly report) join this
+table."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reports.documents.investment import investment_context
 from reports.documents.portfolio import portfolio_context
 from reports.models import ReportJob, ReportKind
 
@@ -22,5 +23,8 @@ DOCUMENTS: dict[str, Document] = {
     ReportKind.PORTFOLIO: Document(
         template="reports/pdf/portfolio.html",
         context=lambda job, at: portfolio_context(job.fund, job.value_date, at),
+    ),
+    ReportKind.INVESTMENT: Document(
+        template="reports/pdf/investment.html", context=investment_context
     ),
 }

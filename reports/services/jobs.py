@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.locks import advisory_lock
-from reports.models import JobState, ReportJob, Stage
+from reports.models import CASE_KINDS, JobState, ReportJob, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +53,14 @@ def lease() -> dt.timedelta:
 # --- Asking -----------------------------------------------------------------------------------
 
 
-def report_request(*, actor, kind: str, fund, value_date: dt.date) -> tuple[ReportJob, bool]:
-    """Ask for a report. Returns the job and whether it is new (False: the same person's
-    unfinished job with these parameters). The caller has checked that ``actor`` may read
-    everything in the report."""
+def report_request(
+    *, actor, kind: str, fund, value_date: dt.date, case=None
+) -> tuple[ReportJob, bool]:
+    """Ask for a report (of one ``case``, a registration number, for the kinds about a case).
+    Returns the job and whether it is new (False: the same person's unfinished job with these
+    parameters). The caller has checked that ``actor`` may read everything in the report."""
+    if (kind in CASE_KINDS) != (case is not None):
+        raise ValueError(f"A {kind} report is about {'one case' if case is None else 'a fund'}.")
     today = timezone.localdate()
     if value_date > today:
         raise DomainError(
@@ -75,12 +79,14 @@ def report_request(*, actor, kind: str, fund, value_date: dt.date) -> tuple[Repo
         advisory_lock(f"report-request-{actor.pk}")
         existing = (
             ReportJob.objects.unfinished()
-            .filter(requester=actor, kind=kind, fund=fund, value_date=value_date)
+            .filter(requester=actor, kind=kind, fund=fund, value_date=value_date, case=case)
             .first()
         )
         if existing is not None:
             return existing, False
-        job = ReportJob.objects.create(kind=kind, fund=fund, value_date=value_date, requester=actor)
+        job = ReportJob.objects.create(
+            kind=kind, fund=fund, value_date=value_date, requester=actor, case=case
+        )
         transaction.on_commit(lambda: report_job_send(job.pk))
     return job, True
 
@@ -221,7 +227,7 @@ def report_job_run(job_id: int) -> bool:
     claim = report_job_claim(job_id)
     if claim is None:
         return False
-    job = ReportJob.objects.select_related("fund", "requester").get(pk=job_id)
+    job = ReportJob.objects.select_related("fund", "requester", "case").get(pk=job_id)
     started = time.monotonic()
     try:
         with _heartbeat(job_id, claim) as lost, translation.override("sv"):

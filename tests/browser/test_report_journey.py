@@ -89,3 +89,28 @@ def test_the_job_page_follows_the_job_until_it_is_ready(visitor, fund, city_dire
     director.check("ready after polling")
     assert "Klar. 4 sidor" in said.inner_text()  # the live region says it once
     assert director.page.locator("[hx-trigger]").count() == 0
+
+
+def test_the_project_manager_asks_for_the_investment_report_on_the_project_page(
+    visitor, portfolio, applicant
+):
+    from projects.models import Project
+
+    project = Project.objects.get(registration__fund=portfolio)
+    owner = visitor("owner")
+    owner.login_as(applicant)
+    owner.goto(f"/projects/{project.pk}/", "project page with the report button")
+    owner.submit("investment report ready", button="Projektrapport (PDF)")
+    main = owner.page.inner_text("main")
+    assert "Projektrapport" in main
+    assert str(project.registration) in main
+    assert "Klar." in main, main
+    with owner.page.expect_download() as download:
+        owner.page.get_by_role("link", name="Hämta PDF-filen").click()
+    assert str(project.registration).replace(" ", "-").replace("/", "-") in (
+        download.value.suggested_filename
+    )
+    # Their list holds it; the portfolio form is not theirs.
+    owner.goto("/reports/", "reports of a project manager")
+    assert owner.page.get_by_label("Fond").count() == 0
+    assert str(project.registration) in owner.page.inner_text("main")

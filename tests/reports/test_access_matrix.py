@@ -1,6 +1,8 @@
 """The access matrix of the reports app: every URL as every subject, with real objects
-(``tests/matrix.py``). Reports are asked for and read by those who read everything (fund
-administrators, the city director, the delegate, auditors); a report is its requester's own:
+(``tests/matrix.py``). The fund-wide reports are asked for by those who read everything (fund
+administrators, the city director, the delegate, auditors); an investment report by everyone who
+sees the whole project (not a benefiting organisation, which reads its summary); every person
+has a list of their own reports. A report is its requester's own:
 the city director's report is "not found" for everyone else, the delegate and auditors
 included. The world's report is done: trying it again is refused on its page (a redirect with
 the reason)."""
@@ -9,7 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matrix import POST_ONLY, Row, check_row, codes
+from tests.matrix import (
+    LOGGED_IN_200,
+    POST_ONLY,
+    PROJECT_FULL_REDIRECT,
+    Row,
+    check_row,
+    codes,
+)
 
 READS_ALL = codes("302 404 404 404 404 404 404 404 404 200 200 200 404 200 404 302")
 OWN_REPORT = codes("302 404 404 404 404 404 404 404 404 404 200 404 404 404 404 302")
@@ -20,10 +29,16 @@ def job(suffix=""):
     return lambda w: f"/reports/{w.report_job.pk}/{suffix}"
 
 
+def investment(w) -> str:
+    return f"/reports/investment/{w.project.pk}/"
+
+
 ROWS = [
-    Row("reports:list", "GET", lambda w: "/reports/", READS_ALL),
-    # An empty form comes back with its errors.
+    Row("reports:list", "GET", lambda w: "/reports/", LOGGED_IN_200),
+    # An empty form comes back with its errors; only those who may ask for a portfolio post.
     Row("reports:list", "POST", lambda w: "/reports/", READS_ALL),
+    Row("reports:investment", "GET", investment, POST_ONLY, html=False),
+    Row("reports:investment", "POST", investment, PROJECT_FULL_REDIRECT),
     Row("reports:detail", "GET", job(), OWN_REPORT),
     Row("reports:status", "GET", job("status/"), OWN_REPORT, html=False),
     Row("reports:download", "GET", job("download/"), OWN_REPORT, html=False),
