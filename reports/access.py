@@ -3,10 +3,12 @@ everything in it (BRIEF.md "Who sees what"):
 
 - the fund-wide reports (the portfolio) by those who read everything (fund administrators, the
   city director and a delegate during the delegation, auditors);
-- an investment report by everyone who may see the whole project (its owner, co-owners and
-  partners, the people assigned to it, those who read everything, council members not in
-  conflict, the board secretary: ``projects.access.view_of`` is FULL); a benefiting
-  organisation that reads only the project's summary may not (the report holds it all).
+- an investment report, and the reclaim decision of a decided plan version, by everyone who may
+  see the whole project (its owner, co-owners and partners, the people assigned to it, those
+  who read everything, council members not in conflict, the board secretary:
+  ``projects.access.view_of`` is FULL, as ``reclaim.access.plan_view`` reads it); a benefiting
+  organisation that reads only the project's summary and its own reclaim lines may not (the
+  report holds them all).
 
 A person's reports are their own: another person's report, by its address, is "not found", as
 is one's own once one may no longer read what it holds."""
@@ -19,6 +21,7 @@ from django.http import Http404
 from core import access as core_access
 from projects import access as project_access
 from projects.models import Project
+from reclaim.models import PlanVersion, VersionState
 from reports.models import CASE_KINDS, ReportJob
 
 
@@ -36,6 +39,23 @@ def can_list_reports(user) -> bool:
 def investment_project_for(user, project_pk: int) -> Project:
     """The project whose investment report ``user`` may ask for (404 otherwise)."""
     return project_access.get_project_for(user, project_pk, full=True)
+
+
+def decided_version_for(user, project_pk: int, version_pk: int) -> tuple[Project, PlanVersion]:
+    """The decided plan version whose reclaim decision ``user`` may ask for (404 otherwise)."""
+    project = investment_project_for(user, project_pk)
+    version = (
+        PlanVersion.objects.filter(
+            pk=version_pk,
+            plan__project=project,
+            state__in=(VersionState.APPROVED, VersionState.SUPERSEDED),
+        )
+        .select_related("plan")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return project, version
 
 
 def may_read(user, job: ReportJob) -> bool:

@@ -21,10 +21,11 @@ from core.models import Fund, RegistrationNumber
 class ReportKind(models.TextChoices):
     PORTFOLIO = "portfolio", _("Portfolio report")
     INVESTMENT = "investment", _("Investment report")
+    RECLAIM_DECISION = "reclaim_decision", _("Reclaim decision")
 
 
 # The kinds about one case: the job names the case, whose registration number heads the pages.
-CASE_KINDS = frozenset({ReportKind.INVESTMENT})
+CASE_KINDS = frozenset({ReportKind.INVESTMENT, ReportKind.RECLAIM_DECISION})
 
 
 class JobState(models.TextChoices):
@@ -118,8 +119,14 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         if self.case_id:
-            return f"{self.get_kind_display()} {self.case} {self.value_date:%Y-%m-%d}"
+            return f"{self.get_kind_display()} {self.case}{self.version_text}"
         return f"{self.get_kind_display()} {self.value_date:%Y-%m-%d}"
+
+    @property
+    def version_text(self) -> str:
+        """ ", version 2" for a reclaim decision (the plan version it records)."""
+        version = (self.parameters or {}).get("version_number")
+        return _(", version %(number)s") % {"number": version} if version else ""
 
     @property
     def is_finished(self) -> bool:
@@ -134,5 +141,7 @@ class ReportJob(models.Model):
     def file_name(self) -> str:
         if self.case_id:
             case = str(self.case).replace(" ", "-").replace("/", "-")
-            return f"{self.kind}-{case}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"
+            version = (self.parameters or {}).get("version_number")
+            suffix = f"-v{version}" if version else ""
+            return f"{self.kind}-{case}{suffix}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"
         return f"{self.kind}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"

@@ -7,6 +7,11 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("investment/<id:project_pk>/", views.report_investment, name="investment"),
+    path(
+        "reclaim-decision/<id:project_pk>/<id:version_pk>/",
+        views.report_reclaim_decision,
+        name="reclaim_decision",
+    ),
     path("<id:pk>/", views.report_detail, name="detail"),
     path("<id:pk>/status/", views.report_status, name="status"),
     path("<id:pk>/download/", views.report_download, name="download"),

@@ -67,6 +67,22 @@ def report_investment(request, project_pk):
     return _to_job(request, job, new)
 
 
+@require_POST
+@idempotent
+def report_reclaim_decision(request, project_pk, version_pk):
+    """Ask for a decided plan version's reclaim decision as a document (from the plan page)."""
+    project, version = access.decided_version_for(request.user, project_pk, version_pk)
+    job, new = services.report_request(
+        actor=request.user,
+        kind=ReportKind.RECLAIM_DECISION,
+        fund=project.registration.fund,
+        value_date=timezone.localdate(version.decided_at),
+        case=project.registration,
+        parameters={"version": version.pk, "version_number": version.number},
+    )
+    return _to_job(request, job, new)
+
+
 def report_detail(request, pk):
     job = access.get_job_for(request.user, pk)
     return render(request, "reports/detail.html", {"job": job, **_tokens(job)})

@@ -1,6 +1,5 @@
 """The documents reports can produce, by kind: the template and the context it is rendered from.
-The next reports (the reclaim decision, the board proposal, the yearly report) join this
-table."""
+The next reports (the board proposal, the yearly report) join this table."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 
 from reports.documents.investment import investment_context
 from reports.documents.portfolio import portfolio_context
+from reports.documents.reclaim_decision import reclaim_decision_context
 from reports.models import ReportJob, ReportKind
 
 
@@ -26,5 +26,8 @@ DOCUMENTS: dict[str, Document] = {
     ),
     ReportKind.INVESTMENT: Document(
         template="reports/pdf/investment.html", context=investment_context
+    ),
+    ReportKind.RECLAIM_DECISION: Document(
+        template="reports/pdf/reclaim_decision.html", context=reclaim_decision_context
     ),
 }

@@ -54,7 +54,7 @@ def lease() -> dt.timedelta:
 
 
 def report_request(
-    *, actor, kind: str, fund, value_date: dt.date, case=None
+    *, actor, kind: str, fund, value_date: dt.date, case=None, parameters: dict | None = None
 ) -> tuple[ReportJob, bool]:
     """Ask for a report (of one ``case``, a registration number, for the kinds about a case).
     Returns the job and whether it is new (False: the same person's unfinished job with these
@@ -79,13 +79,25 @@ def report_request(
         advisory_lock(f"report-request-{actor.pk}")
         existing = (
             ReportJob.objects.unfinished()
-            .filter(requester=actor, kind=kind, fund=fund, value_date=value_date, case=case)
+            .filter(
+                requester=actor,
+                kind=kind,
+                fund=fund,
+                value_date=value_date,
+                case=case,
+                parameters=parameters or {},
+            )
             .first()
         )
         if existing is not None:
             return existing, False
         job = ReportJob.objects.create(
-            kind=kind, fund=fund, value_date=value_date, requester=actor, case=case
+            kind=kind,
+            fund=fund,
+            value_date=value_date,
+            requester=actor,
+            case=case,
+            parameters=parameters or {},
         )
         transaction.on_commit(lambda: report_job_send(job.pk))
     return job, True

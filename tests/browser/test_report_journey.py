@@ -114,3 +114,20 @@ def test_the_project_manager_asks_for_the_investment_report_on_the_project_page(
     owner.goto("/reports/", "reports of a project manager")
     assert owner.page.get_by_label("Fond").count() == 0
     assert str(project.registration) in owner.page.inner_text("main")
+
+
+def test_the_city_director_takes_the_reclaim_decision_as_a_document(
+    visitor, portfolio, city_director
+):
+    from reclaim.models import ReclaimPlan
+
+    plan = ReclaimPlan.objects.get(project__registration__fund=portfolio)
+    director = visitor("director")
+    director.login_as(city_director)
+    director.goto(f"/reclaim/projects/{plan.project_id}/", "plan page with the decision button")
+    director.submit("reclaim decision ready", button="Beslutet om version 1 (PDF)")
+    main = director.page.inner_text("main")
+    assert "Beslut om återföring" in main
+    assert ", version 1" in director.page.title()
+    assert "Planversion\n1" in main or "Planversion\t1" in main, main
+    assert "Klar." in main, main

@@ -29,6 +29,15 @@ def job(suffix=""):
     return lambda w: f"/reports/{w.report_job.pk}/{suffix}"
 
 
+# The world's plan version is not decided yet: its decision is no document for anyone (the
+# decided version's readers are tested in test_reclaim_decision.py).
+NOT_DECIDED = codes("302 404 404 404 404 404 404 404 404 404 404 404 404 404 404 302")
+
+
+def reclaim_decision(w) -> str:
+    return f"/reports/reclaim-decision/{w.project.pk}/{w.reclaim_version.pk}/"
+
+
 def investment(w) -> str:
     return f"/reports/investment/{w.project.pk}/"
 
@@ -39,6 +48,8 @@ ROWS = [
     Row("reports:list", "POST", lambda w: "/reports/", READS_ALL),
     Row("reports:investment", "GET", investment, POST_ONLY, html=False),
     Row("reports:investment", "POST", investment, PROJECT_FULL_REDIRECT),
+    Row("reports:reclaim_decision", "GET", reclaim_decision, POST_ONLY, html=False),
+    Row("reports:reclaim_decision", "POST", reclaim_decision, NOT_DECIDED),
     Row("reports:detail", "GET", job(), OWN_REPORT),
     Row("reports:status", "GET", job("status/"), OWN_REPORT, html=False),
     Row("reports:download", "GET", job("download/"), OWN_REPORT, html=False),

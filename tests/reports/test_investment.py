@@ -17,7 +17,7 @@ from reclaim.models import PlanLine, VersionState
 from reports import services
 from reports.models import JobState, ReportJob, ReportKind
 from tests import factories
-from tests.reports.conftest import kr, pdf_info, pdf_text
+from tests.reports.conftest import YEAR, kr, pdf_info, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,30 @@ def test_five_clicks_make_one_job_and_losing_access_hides_the_report(
     applicant.memberships.update(valid_until=timezone.localdate() - dt.timedelta(days=1))
     assert client.get(reverse("reports:detail", args=[job.pk])).status_code == 404
     assert str(project.registration) not in client.get(reverse("reports:list")).text
+
+
+def test_the_reports_queries_do_not_grow_with_the_project(running, fund_admin, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.documents.investment import investment_context
+    from tests.projects.conftest import pay
+
+    def queries() -> int:
+        job = ReportJob(
+            kind=ReportKind.INVESTMENT,
+            fund=running.registration.fund,
+            case=running.registration,
+            value_date=timezone.localdate(),
+            requester=fund_admin,
+        )
+        with CaptureQueriesContext(connection) as captured:
+            investment_context(job, timezone.now())
+        return len(captured)
+
+    pay(running, fund_admin, YEAR, organisation, 10_000)
+    once = queries()
+    for _ in range(9):
+        pay(running, fund_admin, YEAR, organisation, 10_000)
+    assert LedgerEntry.objects.filter(kind=EntryKind.DISBURSEMENT).count() >= 10
+    assert queries() == once
