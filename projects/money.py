@@ -54,8 +54,7 @@ def ledger_figures(project: Project, at=None) -> LedgerFigures:
     if at is not None:
         entries = entries.filter(value_date__lte=at)
     rows = (
-        entries
-        .annotate(counted_kind=Coalesce(F("reverses__kind"), F("kind")))
+        entries.annotate(counted_kind=Coalesce(F("reverses__kind"), F("kind")))
         .values("kind", "counted_kind", "year", "organisation_id")
         .annotate(total=Sum("amount"))
         .order_by()
