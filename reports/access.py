@@ -10,6 +10,9 @@ everything in it (BRIEF.md "Who sees what"):
   organisation that reads only the project's summary and its own reclaim lines may not (the
   report holds them all).
 
+- a board proposal by those who read the proposal (``applications.access.get_proposal_for``:
+  those who read everything, and the board secretary once it was sent to the city director).
+
 A person's reports are their own: another person's report, by its address, is "not found", as
 is one's own once one may no longer read what it holds."""
 
@@ -18,11 +21,12 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from applications import access as application_access
 from core import access as core_access
 from projects import access as project_access
 from projects.models import Project
 from reclaim.models import PlanVersion, VersionState
-from reports.models import CASE_KINDS, ReportJob
+from reports.models import CASE_KINDS, ReportJob, ReportKind
 
 
 def can_ask_for_reports(user) -> bool:
@@ -58,7 +62,18 @@ def decided_version_for(user, project_pk: int, version_pk: int) -> tuple[Project
     return project, version
 
 
+def proposal_for(user, proposal_pk: int):
+    """The proposal whose document ``user`` may ask for (404 otherwise)."""
+    return application_access.get_proposal_for(user, proposal_pk)
+
+
 def may_read(user, job: ReportJob) -> bool:
+    if job.kind == ReportKind.BOARD_PROPOSAL:
+        try:
+            proposal_for(user, job.parameters.get("proposal", 0))
+        except Http404:
+            return False
+        return True
     if job.kind in CASE_KINDS:
         project = Project.objects.filter(registration_id=job.case_id).only("pk").first()
         if project is None:
@@ -77,10 +92,12 @@ def readable_jobs(user):
     mine = ReportJob.objects.of(user)
     if core_access.reads_everything(user):
         return mine
-    return mine.filter(
-        Q(kind__in=CASE_KINDS)
-        & Q(case__in=Project.objects.visible_to(user).values("registration_id"))
+    readable = Q(kind__in=CASE_KINDS) & Q(
+        case__in=Project.objects.visible_to(user).values("registration_id")
     )
+    if application_access.can_read_proposals(user):
+        readable |= Q(kind=ReportKind.BOARD_PROPOSAL)
+    return mine.filter(readable)
 
 
 def get_job_for(user, pk: int) -> ReportJob:

@@ -22,6 +22,7 @@ class ReportKind(models.TextChoices):
     PORTFOLIO = "portfolio", _("Portfolio report")
     INVESTMENT = "investment", _("Investment report")
     RECLAIM_DECISION = "reclaim_decision", _("Reclaim decision")
+    BOARD_PROPOSAL = "board_proposal", _("Board proposal")
 
 
 # The kinds about one case: the job names the case, whose registration number heads the pages.

@@ -12,6 +12,7 @@ urlpatterns = [
         views.report_reclaim_decision,
         name="reclaim_decision",
     ),
+    path("board-proposal/<id:proposal_pk>/", views.report_board_proposal, name="board_proposal"),
     path("<id:pk>/", views.report_detail, name="detail"),
     path("<id:pk>/status/", views.report_status, name="status"),
     path("<id:pk>/download/", views.report_download, name="download"),

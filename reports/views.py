@@ -83,6 +83,21 @@ def report_reclaim_decision(request, project_pk, version_pk):
     return _to_job(request, job, new)
 
 
+@require_POST
+@idempotent
+def report_board_proposal(request, proposal_pk):
+    """Ask for a proposal to the board as a document (from the proposal's page), as of today."""
+    proposal = access.proposal_for(request.user, proposal_pk)
+    job, new = services.report_request(
+        actor=request.user,
+        kind=ReportKind.BOARD_PROPOSAL,
+        fund=proposal.call.fund,
+        value_date=timezone.localdate(),
+        parameters={"proposal": proposal.pk},
+    )
+    return _to_job(request, job, new)
+
+
 def report_detail(request, pk):
     job = access.get_job_for(request.user, pk)
     return render(request, "reports/detail.html", {"job": job, **_tokens(job)})

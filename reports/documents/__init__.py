@@ -1,5 +1,5 @@
 """The documents reports can produce, by kind: the template and the context it is rendered from.
-The next reports (the board proposal, the yearly report) join this table."""
+The yearly report joins this table next."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reports.documents.board_proposal import board_proposal_context
 from reports.documents.investment import investment_context
 from reports.documents.portfolio import portfolio_context
 from reports.documents.reclaim_decision import reclaim_decision_context
@@ -29,5 +30,8 @@ DOCUMENTS: dict[str, Document] = {
     ),
     ReportKind.RECLAIM_DECISION: Document(
         template="reports/pdf/reclaim_decision.html", context=reclaim_decision_context
+    ),
+    ReportKind.BOARD_PROPOSAL: Document(
+        template="reports/pdf/board_proposal.html", context=board_proposal_context
     ),
 }

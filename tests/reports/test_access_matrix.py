@@ -38,6 +38,15 @@ def reclaim_decision(w) -> str:
     return f"/reports/reclaim-decision/{w.project.pk}/{w.reclaim_version.pk}/"
 
 
+# Proposals: those who read everything, and the board secretary once it is sent.
+PROPOSAL_DOCUMENT = codes("302 404 404 404 404 404 404 404 404 302 302 302 302 302 404 302")
+DRAFT_PROPOSAL_DOCUMENT = codes("302 404 404 404 404 404 404 404 404 302 302 302 404 302 404 302")
+
+
+def board_proposal(name):
+    return lambda w: f"/reports/board-proposal/{getattr(w, name).pk}/"
+
+
 def investment(w) -> str:
     return f"/reports/investment/{w.project.pk}/"
 
@@ -50,6 +59,14 @@ ROWS = [
     Row("reports:investment", "POST", investment, PROJECT_FULL_REDIRECT),
     Row("reports:reclaim_decision", "GET", reclaim_decision, POST_ONLY, html=False),
     Row("reports:reclaim_decision", "POST", reclaim_decision, NOT_DECIDED),
+    Row("reports:board_proposal", "GET", board_proposal("proposal"), POST_ONLY, html=False),
+    Row("reports:board_proposal", "POST", board_proposal("proposal"), PROPOSAL_DOCUMENT),
+    Row(
+        "reports:board_proposal",
+        "POST",
+        board_proposal("draft_proposal"),
+        DRAFT_PROPOSAL_DOCUMENT,
+    ),
     Row("reports:detail", "GET", job(), OWN_REPORT),
     Row("reports:status", "GET", job("status/"), OWN_REPORT, html=False),
     Row("reports:download", "GET", job("download/"), OWN_REPORT, html=False),
