@@ -26,3 +26,27 @@ class PortfolioForm(CrispyMixin, IdempotentMixin, forms.Form):
             only = list(funds[:2])
             if len(only) == 1:
                 self.initial.setdefault("fund", only[0].pk)
+
+
+class YearlyForm(CrispyMixin, IdempotentMixin, forms.Form):
+    """The yearly report to the board: which fund, and which calendar year."""
+
+    fund = IdModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
+    year = forms.IntegerField(
+        label=_("Year"),
+        help_text=_("A calendar year from the fund's start to this year."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    prefix_name = "yearly"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.prefix_name)
+        super().__init__(*args, **kwargs)
+        funds = Fund.objects.order_by("name")
+        self.fields["fund"].queryset = funds
+        if not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year - 1)
+            only = list(funds[:2])
+            if len(only) == 1:
+                self.initial.setdefault("fund", only[0].pk)

@@ -23,6 +23,7 @@ class ReportKind(models.TextChoices):
     INVESTMENT = "investment", _("Investment report")
     RECLAIM_DECISION = "reclaim_decision", _("Reclaim decision")
     BOARD_PROPOSAL = "board_proposal", _("Board proposal")
+    YEARLY = "yearly", _("Yearly report to the board")
 
 
 # The kinds about one case: the job names the case, whose registration number heads the pages.
@@ -121,7 +122,15 @@ class ReportJob(models.Model):
     def __str__(self) -> str:
         if self.case_id:
             return f"{self.get_kind_display()} {self.case}{self.version_text}"
+        if self.kind == ReportKind.YEARLY:
+            return f"{self.get_kind_display()}{self.year_text}"
         return f"{self.get_kind_display()} {self.value_date:%Y-%m-%d}"
+
+    @property
+    def year_text(self) -> str:
+        """ " 2025" for a yearly report."""
+        year = (self.parameters or {}).get("year")
+        return f" {year}" if year else ""
 
     @property
     def version_text(self) -> str:
@@ -145,4 +154,6 @@ class ReportJob(models.Model):
             version = (self.parameters or {}).get("version_number")
             suffix = f"-v{version}" if version else ""
             return f"{self.kind}-{case}{suffix}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"
+        if self.kind == ReportKind.YEARLY:
+            return f"{self.kind}-{self.parameters.get('year')}-{self.pk}.pdf"
         return f"{self.kind}-{self.value_date:%Y-%m-%d}-{self.pk}.pdf"

@@ -14,7 +14,8 @@ from core.forms import bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from reports import access, services
-from reports.forms import PortfolioForm
+from reports.documents.yearly import value_date_of
+from reports.forms import PortfolioForm, YearlyForm
 from reports.models import JobState, ReportKind
 
 PAGE_SIZE = 25
@@ -28,28 +29,50 @@ def report_list(request):
     asks = access.can_ask_for_reports(request.user)
     if request.method == "POST" and not asks:
         raise Http404
-    form = PortfolioForm(bound_or_restored(request)) if asks else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            job, new = services.report_request(
-                actor=request.user, kind=ReportKind.PORTFOLIO, **_fields(form)
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return _to_job(request, job, new)
+    data = bound_or_restored(request)
+    # Two forms on the page: the yearly report's fields carry its prefix.
+    yearly_sent = data is not None and f"{YearlyForm.prefix_name}-year" in data
+    form = PortfolioForm(None if yearly_sent else data) if asks else None
+    yearly = YearlyForm(data if yearly_sent else None) if asks else None
+    if request.method == "POST":
+        sent = yearly if yearly_sent else form
+        if sent.is_valid():
+            try:
+                job, new = services.report_request(actor=request.user, **_asked(sent))
+            except DomainError as error:
+                add_domain_error(sent, error)
+            else:
+                return _to_job(request, job, new)
     page, query = paginate(request, access.readable_jobs(request.user), PAGE_SIZE)
-    return render(request, "reports/list.html", {"form": form, "page": page, "query": query})
+    return render(
+        request,
+        "reports/list.html",
+        {"form": form, "yearly": yearly, "page": page, "query": query},
+    )
+
+
+def _asked(form) -> dict:
+    """What a valid form on the reports page asks for."""
+    fund = form.cleaned_data["fund"]
+    if isinstance(form, YearlyForm):
+        year = form.cleaned_data["year"]
+        return {
+            "kind": ReportKind.YEARLY,
+            "fund": fund,
+            "value_date": value_date_of(year, timezone.localdate()),
+            "parameters": {"year": year},
+        }
+    return {
+        "kind": ReportKind.PORTFOLIO,
+        "fund": fund,
+        "value_date": form.cleaned_data["value_date"],
+    }
 
 
 def _to_job(request, job, new: bool):
     if not new:
         messages.info(request, _("You have already asked for this report; it is being produced."))
     return redirect("reports:detail", pk=job.pk)
-
-
-def _fields(form) -> dict:
-    return {"fund": form.cleaned_data["fund"], "value_date": form.cleaned_data["value_date"]}
 
 
 @require_POST

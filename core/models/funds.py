@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -266,6 +266,28 @@ class LedgerQuerySet(models.QuerySet):
             end = at if year == at.year else dt.date(year, 12, 31)
             positions.append(Position(at=end, **running))
         return positions
+
+    def movements_by_month(self, year: int, until: dt.date) -> dict[int, Position]:
+        """One query: what moved in each month of ``year`` up to ``until`` (each kind's sum by
+        the entries' value dates, reversals in the month they were made; months without
+        entries absent). Read as movements: a "balance" here is the month's change of it."""
+        rows = (
+            self.filter(value_date__year=year, value_date__lte=until)
+            .order_by()
+            .values(month_of=ExtractMonth("value_date"))
+            .annotate(**self._sums())
+        )
+        return {row["month_of"]: self._position(until, row) for row in rows}
+
+    def movements_by_case(self, since: dt.date, until: dt.date) -> dict[int, Position]:
+        """One query: what moved for each case from ``since`` to ``until`` (both included)."""
+        rows = (
+            self.filter(value_date__gte=since, value_date__lte=until, case__isnull=False)
+            .order_by()
+            .values("case_id")
+            .annotate(**self._sums())
+        )
+        return {row["case_id"]: self._position(until, row) for row in rows}
 
     def positions_by_case(self, at: dt.date) -> dict[int, Position]:
         """One query: each case's sums up to ``at`` (grants, releases, payments, refunds and

@@ -1,5 +1,5 @@
 """The documents reports can produce, by kind: the template and the context it is rendered from.
-The yearly report joins this table next."""
+A new kind joins this table."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from reports.documents.board_proposal import board_proposal_context
 from reports.documents.investment import investment_context
 from reports.documents.portfolio import portfolio_context
 from reports.documents.reclaim_decision import reclaim_decision_context
+from reports.documents.yearly import yearly_context
 from reports.models import ReportJob, ReportKind
 
 
@@ -34,4 +35,5 @@ DOCUMENTS: dict[str, Document] = {
     ReportKind.BOARD_PROPOSAL: Document(
         template="reports/pdf/board_proposal.html", context=board_proposal_context
     ),
+    ReportKind.YEARLY: Document(template="reports/pdf/yearly.html", context=yearly_context),
 }

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.locks import advisory_lock
-from reports.models import CASE_KINDS, JobState, ReportJob, Stage
+from reports.models import CASE_KINDS, JobState, ReportJob, ReportKind, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,8 @@ def report_request(
     if (kind in CASE_KINDS) != (case is not None):
         raise ValueError(f"A {kind} report is about {'one case' if case is None else 'a fund'}.")
     today = timezone.localdate()
+    if kind == ReportKind.YEARLY:
+        _check_year(fund, (parameters or {}).get("year"), today)
     if value_date > today:
         raise DomainError(
             _("The value date cannot be later than today (%(today)s).")
@@ -101,6 +103,16 @@ def report_request(
         )
         transaction.on_commit(lambda: report_job_send(job.pk))
     return job, True
+
+
+def _check_year(fund, year, today: dt.date) -> None:
+    """A yearly report covers a year from the fund's start to this one."""
+    first = fund.started_on.year if fund.started_on else today.year
+    if not isinstance(year, int) or not first <= year <= today.year:
+        raise DomainError(
+            _("Choose a year from %(first)s to %(last)s.") % {"first": first, "last": today.year},
+            field="year",
+        )
 
 
 def report_job_retry(*, actor, job: ReportJob) -> ReportJob:

@@ -45,7 +45,7 @@ def test_the_city_director_asks_for_the_portfolio_report_and_downloads_it(
     director.page.get_by_role("link", name="Rapporter", exact=True).click()
     director.check("reports, none yet")
     assert "Du har inte beställt någon rapport än." in director.page.inner_text("main")
-    director.page.get_by_label("Fond").select_option(label=portfolio.name)
+    director.page.locator("#id_fund").select_option(label=portfolio.name)
     director.submit("report ready", button="Ta fram rapporten")
     main = director.page.inner_text("main")
     assert "Klar." in main, main
@@ -112,7 +112,7 @@ def test_the_project_manager_asks_for_the_investment_report_on_the_project_page(
     )
     # Their list holds it; the portfolio form is not theirs.
     owner.goto("/reports/", "reports of a project manager")
-    assert owner.page.get_by_label("Fond").count() == 0
+    assert owner.page.locator("#id_fund, #id_yearly-fund").count() == 0
     assert str(project.registration) in owner.page.inner_text("main")
 
 
@@ -130,4 +130,22 @@ def test_the_city_director_takes_the_reclaim_decision_as_a_document(
     assert "Beslut om återföring" in main
     assert ", version 1" in director.page.title()
     assert "Planversion\n1" in main or "Planversion\t1" in main, main
+    assert "Klar." in main, main
+
+
+def test_the_city_director_asks_for_the_yearly_report_with_a_year_out_of_range_first(
+    visitor, portfolio, city_director
+):
+    director = visitor("director")
+    director.login_as(city_director)
+    director.goto("/reports/", "reports page with two forms")
+    director.page.locator("#id_yearly-fund").select_option(label=portfolio.name)
+    director.page.locator("#id_yearly-year").fill("1999")
+    director.submit("yearly report refused", button="Ta fram årsrapporten")
+    assert "Välj ett år från" in director.page.inner_text("main")
+    assert director.page.locator("#id_yearly-year").input_value() == "1999"
+    director.page.locator("#id_yearly-year").fill(str(timezone.localdate().year))
+    director.submit("yearly report ready", button="Ta fram årsrapporten")
+    main = director.page.inner_text("main")
+    assert "Årsrapport till kommunstyrelsen" in main
     assert "Klar." in main, main
