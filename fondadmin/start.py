@@ -2,13 +2,15 @@
 
 It composes ``attention_for(user)`` from every app, in the order of the dependency graph, and
 groups the items by role. An app adds to the start page by returning items; nothing here
-changes when it does.
+changes when it does. The city director's (or delegate's) and the fund administrators' section
+also shows the fund in figures (``reports.dashboards``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import selectors as applications_selectors
@@ -19,6 +21,7 @@ from core.models import Role
 from projects import selectors as projects_selectors
 from reclaim import selectors as reclaim_selectors
 from reports import selectors as reports_selectors
+from reports.dashboards import dashboards
 
 PROVIDERS = (
     core_selectors.attention_for,
@@ -139,6 +142,7 @@ class Section:
     notes: list[Attention] = field(default_factory=list)
     links: list[Attention] = field(default_factory=list)
     organisations: list = field(default_factory=list)
+    dashboards: list = field(default_factory=list)
 
 
 def start_sections(user) -> list[Section]:
@@ -165,4 +169,9 @@ def start_sections(user) -> list[Section]:
             }[item.kind].append(item)
     if Role.APPLICANT in sections:
         sections[Role.APPLICANT].organisations = access.applicant_organisations(user)
+    # The fund in figures, once, in the first of these sections the person has.
+    for role in (Role.CITY_DIRECTOR, DELEGATE, Role.FUND_ADMIN):
+        if role in sections:
+            sections[role].dashboards = dashboards(timezone.localdate())
+            break
     return list(sections.values())

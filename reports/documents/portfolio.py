@@ -77,7 +77,8 @@ def _waiting(fund: Fund) -> list[PlanVersion]:
     )
 
 
-def _chart(positions: list[Position]):
+def position_chart(positions: list[Position]):
+    """Balance, outstanding and available at each year end (None for an empty ledger)."""
     if not positions:
         return None
     figures = (
@@ -112,7 +113,7 @@ def portfolio_context(fund: Fund, value_date: dt.date, generated_at: dt.datetime
         "title": _("Portfolio report: %(fund)s") % {"fund": fund.name},
         "position": position,
         "positions": positions,
-        "chart": _chart(positions),
+        "chart": position_chart(positions),
         "investments": investments,
         "reclaim_total": total,
         "late_reports": _late_reports(fund, value_date),

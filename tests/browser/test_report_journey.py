@@ -149,3 +149,16 @@ def test_the_city_director_asks_for_the_yearly_report_with_a_year_out_of_range_f
     main = director.page.inner_text("main")
     assert "Årsrapport till kommunstyrelsen" in main
     assert "Klar." in main, main
+
+
+def test_the_city_directors_start_page_shows_the_fund_in_figures(
+    visitor, portfolio, city_director
+):
+    director = visitor("director", narrow=True)
+    director.login_as(city_director)
+    director.goto("/", "start page with the fund in figures")
+    assert director.page.locator("figure.chart svg").count() == 3
+    # The numbers behind each chart are one click away, for screen readers and keyboards.
+    director.page.locator("details.chart-numbers summary").first.click()
+    assert director.page.locator("details.chart-numbers table").first.is_visible()
+    director.check("start page, numbers shown")
