@@ -151,9 +151,7 @@ def test_the_city_director_asks_for_the_yearly_report_with_a_year_out_of_range_f
     assert "Klar." in main, main
 
 
-def test_the_city_directors_start_page_shows_the_fund_in_figures(
-    visitor, portfolio, city_director
-):
+def test_the_city_directors_start_page_shows_the_fund_in_figures(visitor, portfolio, city_director):
     director = visitor("director", narrow=True)
     director.login_as(city_director)
     director.goto("/", "start page with the fund in figures")
