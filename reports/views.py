@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -69,6 +70,17 @@ def _asked(form) -> dict:
     }
 
 
+def _ask_from(request, back: str, **asked):
+    """Ask for a report from a page's button: to the job page, or back to the page with the
+    reason when the request is refused."""
+    try:
+        job, new = services.report_request(actor=request.user, **asked)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    return _to_job(request, job, new)
+
+
 def _to_job(request, job, new: bool):
     if not new:
         messages.info(request, _("You have already asked for this report; it is being produced."))
@@ -80,14 +92,14 @@ def _to_job(request, job, new: bool):
 def report_investment(request, project_pk):
     """Ask for a project's investment report (from the project's page), as of today."""
     project = access.investment_project_for(request.user, project_pk)
-    job, new = services.report_request(
-        actor=request.user,
+    return _ask_from(
+        request,
+        reverse("projects:detail", args=[project.pk]),
         kind=ReportKind.INVESTMENT,
         fund=project.registration.fund,
         value_date=timezone.localdate(),
         case=project.registration,
     )
-    return _to_job(request, job, new)
 
 
 @require_POST
@@ -95,15 +107,15 @@ def report_investment(request, project_pk):
 def report_reclaim_decision(request, project_pk, version_pk):
     """Ask for a decided plan version's reclaim decision as a document (from the plan page)."""
     project, version = access.decided_version_for(request.user, project_pk, version_pk)
-    job, new = services.report_request(
-        actor=request.user,
+    return _ask_from(
+        request,
+        reverse("reclaim:plan", args=[project.pk]),
         kind=ReportKind.RECLAIM_DECISION,
         fund=project.registration.fund,
         value_date=timezone.localdate(version.decided_at),
         case=project.registration,
         parameters={"version": version.pk, "version_number": version.number},
     )
-    return _to_job(request, job, new)
 
 
 @require_POST
@@ -111,14 +123,14 @@ def report_reclaim_decision(request, project_pk, version_pk):
 def report_board_proposal(request, proposal_pk):
     """Ask for a proposal to the board as a document (from the proposal's page), as of today."""
     proposal = access.proposal_for(request.user, proposal_pk)
-    job, new = services.report_request(
-        actor=request.user,
+    return _ask_from(
+        request,
+        reverse("proposals:detail", args=[proposal.pk]),
         kind=ReportKind.BOARD_PROPOSAL,
         fund=proposal.call.fund,
         value_date=timezone.localdate(),
         parameters={"proposal": proposal.pk},
     )
-    return _to_job(request, job, new)
 
 
 def report_detail(request, pk):

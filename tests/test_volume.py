@@ -22,6 +22,7 @@ from applications.models import (
 from core.models import EntryKind, Event, LedgerEntry, User
 from fondadmin import volume
 from fondadmin.volume import cases, people
+from fondadmin.volume import projects as volume_projects
 from projects.models import AssignmentRole, ProgressReport, Project, ProjectState, ReportState
 from projects.money import budget_of, ledger_figures
 from projects.plans import period_ends
@@ -247,8 +248,8 @@ def test_the_city_preset_is_times_the_demo_citys_volume():
     assert (hundred.applications, hundred.per_call, hundred.seed) == (8000, 500, 2)
     # Sixteen calls, the last still under review: 15 decided, at least one grant each at 1x,
     # 87 each at 100x (the 1,300 investments).
-    assert max(1, round(one.grant_share * one.per_call)) * 15 == 15
-    assert round(hundred.grant_share * hundred.per_call) * 15 == 1305
+    assert volume_projects.grants_per_call(one) * 15 == 15
+    assert volume_projects.grants_per_call(hundred) * 15 == 1305
     assert cases.declined(hundred.applications) + hundred.applications == 10_000
     with pytest.raises(CommandError, match="--city"):
         call_command("generate_volume", "--city", "1", "--per-call", "3")

@@ -119,13 +119,9 @@ def proposal_items(proposal: Proposal) -> list[ProposalItem]:
     return items
 
 
-def proposal_page(user, proposal: Proposal) -> dict:
-    """The proposal page: its applications and amounts, the fund's headroom today, the call's
-    other submitted applications the reader may see (never drafts: they will be closed as not
-    proposed), the log, and what the reader may do."""
-    items = proposal_items(proposal)
-    total = sum(item.amount for item in items)
-    headroom = approval_headroom(proposal, timezone.localdate(), total=total)
+def not_proposed(user, proposal: Proposal, items: list[ProposalItem]) -> list:
+    """The call's other submitted applications the reader may see (never drafts: they will be
+    closed as not proposed), each with the council's recommendation or None (two queries)."""
     others = list(
         Application.objects.visible_to(user)
         .filter(call=proposal.call, current_version__gt=0)
@@ -139,6 +135,17 @@ def proposal_page(user, proposal: Proposal) -> dict:
             "application_id", "outcome"
         )
     }
+    return [(application, recommendations.get(application.pk)) for application in others]
+
+
+def proposal_page(user, proposal: Proposal) -> dict:
+    """The proposal page: its applications and amounts, the fund's headroom today, the call's
+    other submitted applications the reader may see (never drafts: they will be closed as not
+    proposed), the log, and what the reader may do."""
+    items = proposal_items(proposal)
+    total = sum(item.amount for item in items)
+    headroom = approval_headroom(proposal, timezone.localdate(), total=total)
+    others = not_proposed(user, proposal, items)
     manage = access.can_manage_cases(user)
     return {
         "proposal": proposal,
@@ -147,7 +154,7 @@ def proposal_page(user, proposal: Proposal) -> dict:
         "years": sorted({year for item in items for year in item.year_list}),
         "headroom": headroom,
         "before_approval": PROPOSAL.reaches(proposal, ProposalState.APPROVED),
-        "others": [(a, recommendations.get(a.pk)) for a in others],
+        "others": others,
         "events": activity_log(proposal),
         "can_edit": manage and PROPOSAL.is_editable(proposal),
         "can_submit": manage and PROPOSAL.allows(proposal, ProposalState.SUBMITTED),

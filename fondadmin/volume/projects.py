@@ -66,6 +66,11 @@ def _thousands(amount) -> int:
     return int((Decimal(amount) / 1000).quantize(Decimal(1))) * 1000
 
 
+def grants_per_call(spec) -> int:
+    """How many of a decided call's applications the board grants: the share, at least one."""
+    return max(1, round(spec.grant_share * spec.per_call))
+
+
 def grant_call(world: World, spec, number: int, call: Call, *, review_day: dt.date) -> None:
     """The board's grants in call ``number`` (a share of its fully scored applications) and
     their projects up to today. Nothing when the board's meeting is still to come."""
@@ -82,7 +87,7 @@ def grant_call(world: World, spec, number: int, call: Call, *, review_day: dt.da
         .order_by("pk")
         if all(a.scores.all() for a in application.assignments.all())
     ]
-    wanted = max(1, round(spec.grant_share * spec.per_call))
+    wanted = grants_per_call(spec)
     chosen = sorted(rng.sample(scored, min(wanted, len(scored))), key=lambda a: a.pk)
     if not chosen:
         return

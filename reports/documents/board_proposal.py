@@ -1,8 +1,9 @@
 """The proposal to the board for a call as a document (BRIEF.md "The process" 5): the
 applications the council recommends with the amounts per year, the council's summaries, the
-call's applications not proposed, and the fund's available amount as the ledger has it on the
-value date, against what the proposal asks (``approval_headroom``, the rule the approval
-obeys). The council appears as a body: never an individual score."""
+call's applications not proposed (those the person who asked may see, as on the proposal's
+page), and the fund's available amount as the ledger has it on the value date, against what
+the proposal asks (``approval_headroom``, the rule the approval obeys). The council appears as
+a body: never an individual score."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, CouncilRecommendation, Proposal
-from applications.selectors.proposals import approval_headroom, proposal_items
+from applications.models import Proposal
+from applications.selectors.proposals import approval_headroom, not_proposed, proposal_items
 from reports.models import ReportJob
 from reports.render import running
 
@@ -28,18 +29,8 @@ def board_proposal_context(job: ReportJob, generated_at: dt.datetime) -> dict:
         (item, [next((y.amount for y in item.years.all() if y.year == year), 0) for year in years])
         for item in items
     ]
-    others = list(
-        Application.objects.filter(call=proposal.call, current_version__gt=0)
-        .exclude(pk__in=[item.application_id for item in items])
-        .select_related("registration", "owner")
-        .order_by("registration__year", "registration__sequence", "pk")
-    )
-    outcomes = {
-        r.application_id: r
-        for r in CouncilRecommendation.objects.filter(application__in=others).only(
-            "application_id", "outcome"
-        )
-    }
+    # As the proposal page shows them to the person who asked.
+    others = not_proposed(job.requester, proposal, items)
     fund = proposal.call.fund
     return {
         "proposal": proposal,
@@ -49,7 +40,7 @@ def board_proposal_context(job: ReportJob, generated_at: dt.datetime) -> dict:
         "years": years,
         "year_totals": [sum(amounts[i] for _item, amounts in rows) for i in range(len(years))],
         "total": total,
-        "others": [(application, outcomes.get(application.pk)) for application in others],
+        "others": others,
         "headroom": approval_headroom(proposal, job.value_date, total=total),
         "value_date": job.value_date,
         "generated_at": generated_at,

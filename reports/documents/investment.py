@@ -197,11 +197,13 @@ def investment_context(job: ReportJob, generated_at: dt.datetime) -> dict:
         if plan
         else None
     )
-    lines = plan_rows(plan, today) if plan else []
+    # What became of each line, as of the value date (a job rendered later says the same).
+    lines = plan_rows(plan, at) if plan else []
     reclaim = Totals()
     for row in lines:
         reclaim.add(row.line.amount, row.installment, row.overdue)
     returned = _returned(project, at)
+    line_returned = [returned.get((row.line.organisation_id, row.line.year), 0) for row in lines]
     evaluation = getattr(project, "evaluation", None) if hasattr(project, "evaluation") else None
     reports = _reports(project, at)
     decisions = sorted(
@@ -239,9 +241,9 @@ def investment_context(job: ReportJob, generated_at: dt.datetime) -> dict:
         else [],
         "plan": plan,
         "grid": grid(in_force, rules_of(in_force)) if in_force else None,
-        "lines": [
-            (row, returned.get((row.line.organisation_id, row.line.year), 0)) for row in lines
-        ],
+        "lines": [(row, line_returned[index]) for index, row in enumerate(lines)],
+        "lines_returned": sum(line_returned),
+        "returned_elsewhere": position.returned - sum(line_returned),
         "reclaim": reclaim,
         "running": running(
             fund_name=project.registration.fund.name,

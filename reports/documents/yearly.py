@@ -36,7 +36,10 @@ class CaseMoney:
 
 
 def value_date_of(year: int, today: dt.date) -> dt.date:
-    """The figures of a year run to its last day, or to today for the year under way."""
+    """The figures of a year run to its last day, or to today for the year under way (a year
+    no calendar has is left to ``report_request`` to refuse, with the years it allows)."""
+    if not dt.MINYEAR <= year <= today.year:
+        return today
     return min(dt.date(year, 12, 31), today)
 
 

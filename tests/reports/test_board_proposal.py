@@ -72,9 +72,11 @@ def test_the_proposal_document_holds_the_grants_the_summaries_and_the_fund(
         assert kr(year.amount) in text
     assert recommended.recommendation.summary in text
     assert recommended.title in text
-    # The call's other application, closed as not proposed once the board decides.
+    # The call's other application is not the board secretary's to see (it is in no
+    # proposal sent): the document lists only what the person who asked may see.
     assert "Ansökningar som inte föreslås" in text
-    assert not_proposed.title in text
+    assert not_proposed.title not in text
+    assert "Alla inlämnade ansökningar i utlysningen föreslås." in text
     assert f"Godkänt av stadsdirektören {city_director.full_name}" in text
     # The council as a body: no individual criterion comments.
     comments = set(CriterionScore.objects.values_list("comment", flat=True))
@@ -86,7 +88,13 @@ def test_the_proposal_document_holds_the_grants_the_summaries_and_the_fund(
 
 
 def test_who_may_not_read_the_proposal_gets_not_found(
-    client, recommended, fund_admin, applicant, auditor, django_capture_on_commit_callbacks
+    client,
+    recommended,
+    not_proposed,
+    fund_admin,
+    applicant,
+    auditor,
+    django_capture_on_commit_callbacks,
 ):
     proposal = start(recommended.call, fund_admin)
     assert proposal.state == ProposalState.DRAFT
@@ -100,6 +108,8 @@ def test_who_may_not_read_the_proposal_gets_not_found(
     assert job.state == JobState.DONE, job.error
     text = " ".join(pdf_text(job.file.read()).split())
     assert "Ännu inte godkänt av stadsdirektören" in text
+    # An auditor reads every submitted application: the call's other one is listed.
+    assert f"{not_proposed.registration} {not_proposed.title}" in text
     # On the proposal page, for those who read it.
     page = client.get(reverse("proposals:detail", args=[proposal.pk]))
     assert reverse("reports:board_proposal", args=[proposal.pk]) in page.text

@@ -122,6 +122,10 @@ def test_the_form_refuses_a_year_outside_the_funds_life_and_keeps_what_was_typed
     page = response.text
     assert f"Välj ett år från {fund.started_on.year} till {timezone.localdate().year}." in page
     assert 'value="1999"' in page
+    for year in ("0", "-3", "10000", str(timezone.localdate().year + 1)):
+        response = client.post(url, {"yearly-fund": fund.pk, "yearly-year": year})
+        assert response.status_code == 200, year
+        assert "Välj ett år från" in response.text
     response = client.post(url, {"yearly-fund": fund.pk, "yearly-year": "tjugo"})
     assert response.status_code == 200
     assert 'value="tjugo"' in response.text

@@ -25,7 +25,8 @@ class Command(BaseCommand):
             metavar="TIMES",
             help=(
                 "TIMES the demo city's volume: 80 applications and 100 idea sketches a time, "
-                "5 a call, 13 investments (--city 100: 8,000 applications, 1,305 investments)"
+                "5 a call, about 13 investments a time (--city 100: 8,000 applications, 1,305 "
+                "investments)"
             ),
         )
         parser.add_argument("--reviews-per-application", type=int, default=2, metavar="R")
