@@ -160,7 +160,9 @@ def yearly_context(job: ReportJob, generated_at: dt.datetime) -> dict:
         "start": start,
         "end": end,
         "movements": movements,
-        "chart": _month_chart(year, months) if months else None,
+        "chart": _month_chart(year, months)
+        if any(m.P or m.returned for m in months.values())
+        else None,
         "cases": cases,
         "board": board,
         "granted": granted,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Role
+from core.money import format_amount
 from reclaim import services as reclaim_services
 from reclaim.models import PlanVersion, VersionState
 from reclaim.services.plans import lines_of
@@ -24,6 +25,10 @@ def _ask(client, user, version, django_capture_on_commit_callbacks):
     url = reverse("reports:reclaim_decision", args=[version.plan.project_id, version.pk])
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(url)
+
+
+def _n(amount: int) -> str:
+    return format_amount(amount).replace("\xa0", " ")
 
 
 def _text(job) -> str:
@@ -44,8 +49,21 @@ def test_the_decision_states_the_lines_the_cap_and_who_decided_when(
     text = _text(job)
     amounts = [line.amount for line in version.lines.all()]
     assert sorted(amounts) == [500_000, 600_000, 900_000]
-    for amount in [*amounts, sum(amounts), 1_100_000]:  # each line, the total, YEAR's column
-        assert kr(amount) in text, kr(amount)
+    # Each organisation's row of the grid, from the raw lines: the window's six years and the
+    # row's total (kronor, without the unit: the caption says it).
+    years = range(version.start_year, version.start_year + 6)
+    for organisation in {line.organisation for line in version.lines.all()}:
+        cells = [
+            sum(
+                line.amount
+                for line in version.lines.all()
+                if line.organisation_id == organisation.pk and line.year == year
+            )
+            for year in years
+        ]
+        row = " ".join([organisation.name, *(_n(cell) for cell in [*cells, sum(cells)])])
+        assert row in text, row
+    assert f"Alla organisationer {_n(1_100_000)} {_n(900_000)}" in text
     assert f"återför sammanlagt {kr(sum(amounts))}" in text
     assert f"{kr(version.cap)}: vad projektet hade fått utbetalt netto" in text
     assert "Beslutat över taket" not in text
