@@ -88,3 +88,14 @@ def kr(amount: int) -> str:
 def pdf_info(content: bytes) -> str:
     result = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True)
     return result.stdout.decode()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """The start page keeps a fund's figures for a minute (in the cache): each test reads its
+    own."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -75,3 +75,43 @@ def test_a_fund_without_money_says_so(client, fund, city_director):
     page = _figures(client, city_director)
     assert f"{fund.name} i siffror" in page
     assert "Fonden har ännu inga pengar i sin huvudbok." in page
+
+
+def test_the_figures_are_kept_for_a_minute_and_say_when_they_were_read(
+    client, portfolio, city_director, fund_admin
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import services as core_services
+    from core.models import EntryKind
+
+    client.force_login(city_director)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/").text
+    assert f"Siffror kl. {timezone.localtime():%H}:" in page
+    with CaptureQueriesContext(connection) as again:
+        client.get("/")
+    assert len(again) < len(first)
+    core_services.ledger_entry_record(
+        actor=fund_admin,
+        fund=portfolio,
+        kind=EntryKind.INJECTION,
+        amount=1_000_000_000,
+        value_date=timezone.localdate(),
+        by_hand=True,
+        reference="KF",
+    )
+    sums = raw_sums(portfolio, timezone.localdate())
+    balance = (
+        sums["injection"]
+        - sums["disbursement"]
+        + sums["refund"]
+        - sums["fund_expense"]
+        + sums["return"]
+    )
+    # Within the minute the page shows the figures it read; after it, the new balance.
+    assert format_kr(balance) not in client.get("/").text
+    cache.clear()
+    assert format_kr(balance) in client.get("/").text
