@@ -6,18 +6,22 @@ runs."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from applications.models import Application, ReviewAssignment
+from applications.models import Application, Proposal, ReviewAssignment
 from bench.volume import pages
 from core.models import Fund, User
 from fondadmin import volume
 from projects.models import AssignmentRole, ProgressReport, Project
-from reclaim.models import Installment, PlanState, ReclaimPlan
+from reclaim.models import Installment, PlanState, PlanVersion, ReclaimPlan, VersionState
+from reports.dashboards import dashboards
+from reports.documents import DOCUMENTS
 from reports.documents.portfolio import portfolio_context
+from reports.models import ReportJob, ReportKind
 
 pytestmark = pytest.mark.django_db
 N = 10
@@ -64,6 +68,42 @@ def _counts() -> dict[str, int]:
         context = portfolio_context(fund, timezone.localdate(), timezone.now())
     assert context["investments"]
     counts["portfolio report"] = len(captured.captured_queries)
+    # The other documents' reading, and the start page's fund in figures (read, not kept).
+    project = Project.objects.order_by("pk")[0]
+    version = PlanVersion.objects.filter(state=VersionState.APPROVED).order_by("pk")[0]
+    proposal = Proposal.objects.order_by("pk")[0]
+    admin = User.objects.get(email=f"admin@{volume.DOMAIN}")
+    today = timezone.localdate()
+    jobs = {
+        "investment report": ReportJob(
+            kind=ReportKind.INVESTMENT, case=project.registration, value_date=today
+        ),
+        "reclaim decision": ReportJob(
+            kind=ReportKind.RECLAIM_DECISION,
+            case=version.plan.project.registration,
+            value_date=today,
+            parameters={"version": version.pk},
+        ),
+        "board proposal": ReportJob(
+            kind=ReportKind.BOARD_PROPOSAL,
+            fund=fund,
+            value_date=today,
+            requester=admin,
+            parameters={"proposal": proposal.pk},
+        ),
+        "yearly report": ReportJob(
+            kind=ReportKind.YEARLY, fund=fund, value_date=today, parameters={"year": today.year}
+        ),
+    }
+    for label, job in jobs.items():
+        with CaptureQueriesContext(connection) as captured:
+            DOCUMENTS[job.kind].context(job, timezone.now())
+        counts[label] = len(captured.captured_queries)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        boards = dashboards(today)
+    assert boards[0].figures
+    counts["fund in figures"] = len(captured.captured_queries)
     return counts
 
 
