@@ -36,6 +36,7 @@ from applications.selectors.cases import (
 from applications.selectors.reviews import statements_to_share
 from applications.states import APPLICATION, application_submit_refusal
 from applications.versions import APPLICATION_FIELDS, ROW_TABLES
+from core import exports
 from core.cases import comment_organisation
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
@@ -57,6 +58,19 @@ from core.models import Comment
 PAGE_SIZE = 50
 
 
+def application_columns() -> list[exports.Column]:
+    """The application list as a file: the list's columns."""
+    return [
+        exports.Column(_("Registration number"), lambda a: a.registration),
+        exports.Column(_("Title"), lambda a: a.title),
+        exports.Column(_("Lead owner"), lambda a: a.owner.name),
+        exports.Column(_("Call"), lambda a: a.call.title),
+        exports.Column(_("Requested"), lambda a: a.amount_requested, exports.NUMBER),
+        exports.Column(_("Version"), lambda a: a.current_version, exports.NUMBER),
+        exports.Column(_("State"), lambda a: a.get_state_display()),
+    ]
+
+
 def application_list(request):
     if not access.can_list_cases(request.user):
         raise PermissionDenied
@@ -76,6 +90,8 @@ def application_list(request):
         )
         .for_list()
     )
+    if exports.wanted(request):
+        return exports.export_response(request, "ansokningar", application_columns(), applications)
     page, query = paginate(request, applications, PAGE_SIZE)
     return render(
         request,

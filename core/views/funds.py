@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import access, links, services
+from core import access, exports, links, services
 from core.errors import DomainError
 from core.forms import bound_or_restored
 from core.forms.funds import (
@@ -95,6 +95,34 @@ def fund_edit(request, pk: int):
     )
 
 
+def ledger_columns() -> list[exports.Column]:
+    """The ledger's list as a file: every entry as recorded (a reversal names what it reverses;
+    amounts as recorded, the kind says which way they move)."""
+    return [
+        exports.Column(_("Value date"), lambda e: e.value_date, exports.DATE),
+        exports.Column(_("Kind"), lambda e: e.get_kind_display()),
+        exports.Column(_("Amount"), lambda e: e.amount, exports.NUMBER),
+        exports.Column(_("Case"), lambda e: e.case),
+        exports.Column(_("Organisation"), lambda e: e.organisation.name if e.organisation else ""),
+        exports.Column(_("Year"), lambda e: e.year, exports.NUMBER),
+        exports.Column(_("Decision or reference"), lambda e: e.reference),
+        exports.Column(_("Note"), lambda e: e.note),
+        exports.Column(_("Reason for the reversal"), lambda e: e.reason),
+        exports.Column(
+            _("Reverses"),
+            lambda e: (
+                f"{e.reverses.get_kind_display()} {e.reverses.value_date:%Y-%m-%d}"
+                if e.reverses
+                else ""
+            ),
+        ),
+        exports.Column(_("Recorded"), lambda e: e.recorded_at, exports.DATE),
+        exports.Column(
+            _("Recorded by"), lambda e: e.recorded_by.full_name if e.recorded_by else ""
+        ),
+    ]
+
+
 def fund_detail(request, pk: int):
     fund = access.get_fund_for(request.user, pk)
     today = timezone.localdate()
@@ -110,6 +138,10 @@ def fund_detail(request, pk: int):
         )
         .for_list()
     )
+    if exports.wanted(request):
+        return exports.export_response(
+            request, f"huvudbok-{fund.registration_series}", ledger_columns(), entries
+        )
     page, query = paginate(request, entries, PAGE_SIZE)
     return render(
         request,
@@ -202,6 +234,16 @@ def entry_reverse(request, pk: int, entry_pk: int):
     )
 
 
+def register_columns() -> list[exports.Column]:
+    return [
+        exports.Column(_("Date"), lambda n: n.registered_on, exports.DATE),
+        exports.Column(_("Registration number"), lambda n: str(n)),
+        exports.Column(_("Counterpart"), lambda n: n.counterpart.name if n.counterpart else ""),
+        exports.Column(_("Subject"), lambda n: n.subject),
+        exports.Column(_("Fund"), lambda n: n.fund.name),
+    ]
+
+
 def register(request):
     if not access.can_read_register(request.user):
         raise PermissionDenied
@@ -212,7 +254,10 @@ def register(request):
         numbers = numbers.filter(fund=criteria["fund"])
     if criteria.get("year"):
         numbers = numbers.filter(year=criteria["year"])
-    page, query = paginate(request, numbers.search(criteria.get("q", "")), PAGE_SIZE)
+    numbers = numbers.search(criteria.get("q", ""))
+    if exports.wanted(request):
+        return exports.export_response(request, "diarium", register_columns(), numbers)
+    page, query = paginate(request, numbers, PAGE_SIZE)
     # Each number links to its case's pages (sketch, application, project), as the apps
     # registered them: one query per stage for the whole page.
     stages = links.links_for(number.pk for number in page.object_list)

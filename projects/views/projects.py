@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import exports
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
@@ -21,6 +22,19 @@ from projects.selectors.pages import project_page, summary_page
 from projects.selectors.versions import compare_versions
 
 PAGE_SIZE = 50
+
+
+def project_columns() -> list[exports.Column]:
+    """The project list as a file: the list's columns."""
+    return [
+        exports.Column(_("Registration number"), lambda p: p.registration),
+        exports.Column(_("Title"), lambda p: p.title),
+        exports.Column(_("Lead owner"), lambda p: p.owner.name),
+        exports.Column(_("Granted amount"), lambda p: p.granted_amount, exports.NUMBER),
+        exports.Column(_("Investment phase starts"), lambda p: p.starts_on, exports.DATE),
+        exports.Column(_("Investment phase ends"), lambda p: p.ends_on, exports.DATE),
+        exports.Column(_("State"), lambda p: p.get_state_display()),
+    ]
 
 
 def project_list(request):
@@ -37,6 +51,8 @@ def project_list(request):
         )
         .for_list()
     )
+    if exports.wanted(request):
+        return exports.export_response(request, "projekt", project_columns(), projects)
     page, query = paginate(request, projects, PAGE_SIZE)
     return render(
         request, "projects/project_list.html", {"page": page, "query": query, "form": form}
