@@ -104,7 +104,7 @@ def _rows(lines, settled: dict, today) -> list[Row]:
 def fund_rows(fund: Fund, today) -> list[Row]:
     """Every decided line of the fund's plans with what became of it (two queries)."""
     lines = _decided_lines(version__plan__project__registration__fund=fund).select_related(
-        "organisation", "version__plan__project"
+        "organisation", "version__plan__project__registration"
     )
     return _rows(lines, _settled(plan__project__registration__fund=fund), today)
 

@@ -17,6 +17,7 @@ from applications.models import SKETCH_FIELDS, Call, IdeaSketch, SketchState
 from applications.selectors.cases import missing_on_submit, sketch_page
 from applications.states import SKETCH, sketch_submit_refusal
 from core import access as core_access
+from core import exports
 from core.cases import comment_organisation
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
@@ -35,6 +36,18 @@ from core.models import Comment
 PAGE_SIZE = 50
 
 
+def sketch_columns() -> list[exports.Column]:
+    """The idea sketch list as a file: the list's columns."""
+    return [
+        exports.Column(_("Registration number"), lambda s: s.registration or ""),
+        exports.Column(_("Title"), lambda s: s.title),
+        exports.Column(_("Lead owner"), lambda s: s.owner.name),
+        exports.Column(_("Call"), lambda s: s.call.title),
+        exports.Column(_("Submitted"), lambda s: s.submitted_at, exports.DATE),
+        exports.Column(_("State"), lambda s: s.get_state_display()),
+    ]
+
+
 def sketch_list(request):
     if not access.can_list_cases(request.user):
         raise PermissionDenied
@@ -51,6 +64,8 @@ def sketch_list(request):
         state=filters.get("state", ""),
         organisation=filters.get("organisation"),
     ).for_list()
+    if exports.wanted(request):
+        return exports.export_response(request, "ideskisser", sketch_columns(), sketches)
     page, query = paginate(request, sketches, PAGE_SIZE)
     return render(
         request,

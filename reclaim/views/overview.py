@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import exports
 from core.http import comment_page, comment_withdraw_page, idempotent
 from core.models import Comment, Fund
 from reclaim import access
-from reclaim.overview import fund_overview, owed_page
+from reclaim.overview import fund_overview, fund_rows, owed_page
 
 
 def reclaim_home(request):
@@ -34,7 +36,36 @@ def reclaim_home(request):
 
 def fund_detail(request, fund_pk: int):
     fund = access.get_overview_fund_for(request.user, fund_pk)
+    if exports.wanted(request):
+        rows = fund_rows(fund, timezone.localdate())
+        return exports.export_response(
+            request, f"aterforing-{fund.registration_series}", line_columns(), rows
+        )
     return render(request, "reclaim/fund.html", fund_overview(fund))
+
+
+def _outcome(row) -> str:
+    if row.installment is not None:
+        return row.installment.get_state_display()
+    return _("Overdue") if row.overdue else _("To come")
+
+
+def line_columns() -> list[exports.Column]:
+    """Every decided reclaim line of the fund with what became of it (plans; a booked line's
+    amount is also in the ledger as a return)."""
+    return [
+        exports.Column(_("Registration number"), lambda r: r.project.registration),
+        exports.Column(_("Investment"), lambda r: r.project.title),
+        exports.Column(_("Organisation"), lambda r: r.line.organisation.name),
+        exports.Column(_("Year"), lambda r: r.line.year, exports.NUMBER),
+        exports.Column(_("Decided (plan)"), lambda r: r.line.amount, exports.NUMBER),
+        exports.Column(_("Outcome"), _outcome),
+        exports.Column(
+            _("Recorded"),
+            lambda r: r.installment.recorded_at if r.installment else None,
+            exports.DATE,
+        ),
+    ]
 
 
 def _back(project) -> str:

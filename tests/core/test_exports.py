@@ -123,3 +123,17 @@ def test_the_lists_link_to_their_files(client, fund, fund_admin):
     page = client.get(reverse("funds:detail", args=[fund.pk]), {"kind": "injection"}).text
     assert "?kind=injection&amp;export=xlsx" in page
     assert "export=csv-semikolon" in page
+
+
+def test_the_idea_sketch_list_as_a_file_with_its_filter(
+    client, open_call, fund_admin, meeting, applicant, organisation
+):
+    cases.application_in(
+        open_call, applicant, organisation, fund_admin, meeting, title="Läsfrämjande i Farsta"
+    )
+    client.force_login(applicant)
+    rows = _csv(client.get(reverse("sketches:list"), {"export": "csv"}))
+    assert rows[0] == ["Diarienummer", "Titel", "Huvudägare", "Utlysning", "Inlämnad", "Status"]
+    assert [row[1] for row in rows[1:]] == ["Läsfrämjande i Farsta"]
+    rows = _csv(client.get(reverse("sketches:list"), {"q": "Simskola", "export": "csv"}))
+    assert len(rows) == 1

@@ -115,3 +115,22 @@ def test_the_figures_are_kept_for_a_minute_and_say_when_they_were_read(
     assert format_kr(balance) not in client.get("/").text
     cache.clear()
     assert format_kr(balance) in client.get("/").text
+
+
+def test_the_funds_reclaim_lines_as_a_file(client, portfolio, city_director, applicant):
+    import csv
+    import io
+
+    client.force_login(city_director)
+    url = reverse("reclaim:fund", args=[portfolio.pk])
+    assert "?export=xlsx" in client.get(url).text
+    response = client.get(url, {"export": "csv-semikolon"})
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:5] == ["Diarienummer", "Investering", "Organisation", "År", "Beslutat (plan)"]
+    lines = PlanLine.objects.filter(version__state=VersionState.APPROVED)
+    assert sorted(int(row[4]) for row in rows[1:]) == sorted(line.amount for line in lines)
+    assert sorted(row[5] for row in rows[1:]) == ["Bokförd", "Kommande", "Kommande"]
+    # The overview is for those who read everything: an applicant gets no file either.
+    client.force_login(applicant)
+    assert client.get(url, {"export": "csv"}).status_code in (403, 404)
