@@ -86,19 +86,27 @@ def statements_to_share(application: Application) -> list[ReviewStatement]:
     )
 
 
-def review_context(user, application: Application) -> dict:
-    """What the review page and the recommendation form show of the scores: the current
-    version's visible scores side by side, and earlier versions' visible scores as outdated;
-    the statements and assignments the reader may see."""
-    assignments = assignments_with_reviews(application)
+def visible_scores(user, application: Application, assignments=None) -> list[Score]:
+    """The council's scores of the application the reader may see (``access.score_reader``),
+    with their reviewers and criteria loaded."""
+    if assignments is None:
+        assignments = assignments_with_reviews(application)
     can_see = access.score_reader(user, application, assignments)
-    visible = [
+    return [
         score
         for assignment in assignments
         if assignment.kind == ReviewKind.COUNCIL
         for score in assignment.scores.all()
         if can_see(score)
     ]
+
+
+def review_context(user, application: Application) -> dict:
+    """What the review page and the recommendation form show of the scores: the current
+    version's visible scores side by side, and earlier versions' visible scores as outdated;
+    the statements and assignments the reader may see."""
+    assignments = assignments_with_reviews(application)
+    visible = visible_scores(user, application, assignments)
     current = [s for s in visible if s.version == application.current_version]
     outdated = sorted(
         (s for s in visible if s.version < application.current_version),

@@ -26,15 +26,41 @@ from applications.selectors.reviews import (
     recommendation_page,
     review_page,
     reviewer_candidates,
+    visible_scores,
 )
+from core import exports
 from core.errors import DomainError
 from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 
 
+def score_columns() -> list[exports.Column]:
+    """The scores the reader may see as a file: one row per score and criterion."""
+    return [
+        exports.Column(_("Version"), lambda r: r[0].version, exports.NUMBER),
+        exports.Column(_("Council member"), lambda r: r[0].assignment.reviewer.full_name),
+        exports.Column(_("Criterion"), lambda r: r[1].get_criterion_display()),
+        exports.Column(_("Points"), lambda r: r[1].points, exports.NUMBER),
+        exports.Column(_("Met"), lambda r: _("Yes") if r[1].met else _("No")),
+        exports.Column(_("Comment"), lambda r: r[1].comment),
+        exports.Column(_("Suggested outcome"), lambda r: r[0].get_suggested_outcome_display()),
+        exports.Column(_("Suggested amount"), lambda r: r[0].suggested_amount, exports.NUMBER),
+        exports.Column(_("Overall comment"), lambda r: r[0].comment),
+        exports.Column(_("Submitted"), lambda r: r[0].submitted_at, exports.DATE),
+    ]
+
+
 def review_detail(request, pk: int):
     application = access.get_review_for(request.user, pk)
+    if exports.wanted(request):
+        rows = [
+            (score, cell)
+            for score in visible_scores(request.user, application)
+            for cell in score.criteria.all()
+        ]
+        name = "poang-" + str(application.registration).replace(" ", "-").replace("/", "-")
+        return exports.export_response(request, name, score_columns(), rows)
     return render(
         request, "applications/review_detail.html", review_page(request.user, application)
     )

@@ -14,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import CriterionScore
 from core import services
 from core.exports import neutralise
 from core.models import EntryKind, LedgerEntry, Role
@@ -137,3 +138,42 @@ def test_the_idea_sketch_list_as_a_file_with_its_filter(
     assert [row[1] for row in rows[1:]] == ["Läsfrämjande i Farsta"]
     rows = _csv(client.get(reverse("sketches:list"), {"q": "Simskola", "export": "csv"}))
     assert len(rows) == 1
+
+
+submitted = cases.submitted
+complete_application = cases.complete_application
+sketch = cases.sketch
+applicable_sketch = cases.applicable_sketch
+application = cases.application
+
+
+def test_the_scores_as_a_file_hold_what_the_reader_may_see(
+    client, submitted, fund_admin, council, applicant
+):
+    first, second = council[0], council[1]
+    for member in (first, second):
+        assignment = cases.assign(submitted, fund_admin, member)
+        cases.declare(assignment)
+        if member is first:
+            cases.score(assignment)
+    url = reverse("applications:review", args=[submitted.pk])
+    # The second member has not scored: the others' scores are not theirs to see yet.
+    client.force_login(second)
+    rows = _csv(client.get(url, {"export": "csv"}))
+    assert rows[0][:4] == [
+        "Version",
+        "Ledamot i rådet för sociala investeringar",
+        "Kriterium",
+        "Poäng",
+    ]
+    assert len(rows) == 1
+    # Those who read everything see every criterion of every score, names included.
+    client.force_login(fund_admin)
+    rows = _csv(client.get(url, {"export": "csv"}))
+    criteria = len(rows) - 1
+    assert criteria == CriterionScore.objects.filter(score__assignment__reviewer=first).count()
+    assert criteria > 0
+    assert {row[1] for row in rows[1:]} == {first.full_name}
+    # An applicant never reaches the review, nor its file.
+    client.force_login(applicant)
+    assert client.get(url, {"export": "csv"}).status_code == 404
