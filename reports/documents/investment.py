@@ -54,6 +54,11 @@ def _day(moment) -> dt.date | None:
     return timezone.localdate(moment) if moment else None
 
 
+def _decided_by(person, on_delegation: bool) -> str:
+    name = person.full_name if person else ""
+    return _("%(name)s (on delegation)") % {"name": name} if on_delegation else name
+
+
 def _decisions(project: Project) -> list[Decision]:
     application = project.application
     registration = str(project.registration)
@@ -83,9 +88,7 @@ def _decisions(project: Project) -> list[Decision]:
     board = project.board_decision
     proposal = board.item.proposal
     if proposal.approved_at:
-        by = proposal.approved_by.full_name if proposal.approved_by else ""
-        if proposal.approved_on_delegation_id:
-            by = _("%(name)s (on delegation)") % {"name": by}
+        by = _decided_by(proposal.approved_by, bool(proposal.approved_on_delegation_id))
         rows.append(
             Decision(
                 day=_day(proposal.approved_at),
@@ -126,9 +129,7 @@ def _reclaim_decisions(plan) -> list[Decision]:
     for version in plan.versions.all() if plan else []:
         if not version.decided_at:
             continue
-        by = version.decided_by.full_name if version.decided_by else ""
-        if version.on_delegation:
-            by = _("%(name)s (on delegation)") % {"name": by}
+        by = _decided_by(version.decided_by, version.on_delegation)
         rows.append(
             Decision(
                 day=_day(version.decided_at),

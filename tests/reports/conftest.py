@@ -54,19 +54,32 @@ def portfolio(decided, fund_admin, social):
     return fund
 
 
-def raw_sums(fund, at) -> dict[str, int]:
-    """Each kind's sum straight from the ledger's rows, reversals taken off what they reverse:
-    the test's own arithmetic, not the app's."""
+def sums_of(entries) -> dict[str, int]:
+    """Each kind's sum straight from the ledger rows given, reversals taken off what they
+    reverse: the test's own arithmetic, not the app's."""
     sums: dict[str, int] = {}
-    rows = LedgerEntry.objects.filter(fund=fund, value_date__lte=at).values_list(
-        "kind", "amount", "reverses__kind"
-    )
-    for kind, amount, reversed_kind in rows:
+    for kind, amount, reversed_kind in entries.values_list("kind", "amount", "reverses__kind"):
         if kind == EntryKind.REVERSAL:
             sums[reversed_kind] = sums.get(reversed_kind, 0) - amount
         else:
             sums[kind] = sums.get(kind, 0) + amount
     return sums
+
+
+def raw_sums(fund, at) -> dict[str, int]:
+    return sums_of(LedgerEntry.objects.filter(fund=fund, value_date__lte=at))
+
+
+def balance_of(sums: dict[str, int]) -> int:
+    """Injections, less withdrawals, net payments and fund expenses, plus returns."""
+    return (
+        sums.get("injection", 0)
+        - sums.get("withdrawal", 0)
+        - sums.get("disbursement", 0)
+        + sums.get("refund", 0)
+        - sums.get("fund_expense", 0)
+        + sums.get("return", 0)
+    )
 
 
 def pdf_text(content: bytes) -> str:

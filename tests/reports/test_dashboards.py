@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.money import format_kr
 from projects.models import Project
 from reclaim.models import Installment, PlanLine, VersionState
-from tests.reports.conftest import YEAR, raw_sums
+from tests.reports.conftest import YEAR, balance_of, raw_sums
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +39,7 @@ def test_the_city_director_sees_the_fund_in_figures_with_tables_and_links(
     ):
         assert f'href="{url}"' in page
     sums = raw_sums(portfolio, timezone.localdate())
-    balance = (
-        sums["injection"]
-        - sums["disbursement"]
-        + sums["refund"]
-        - sums["fund_expense"]
-        + sums["return"]
-    )
+    balance = balance_of(sums)
     assert format_kr(balance) in page
     # Reclaim this year: the decided lines' sum and the booked installment, from raw rows.
     decided = sum(
@@ -104,13 +98,7 @@ def test_the_figures_are_kept_for_a_minute_and_say_when_they_were_read(
         reference="KF",
     )
     sums = raw_sums(portfolio, timezone.localdate())
-    balance = (
-        sums["injection"]
-        - sums["disbursement"]
-        + sums["refund"]
-        - sums["fund_expense"]
-        + sums["return"]
-    )
+    balance = balance_of(sums)
     # Within the minute the page shows the figures it read; after it, the new balance.
     assert format_kr(balance) not in client.get("/").text
     cache.clear()

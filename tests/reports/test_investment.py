@@ -17,23 +17,13 @@ from reclaim.models import PlanLine, VersionState
 from reports import services
 from reports.models import JobState, ReportJob, ReportKind
 from tests import factories
-from tests.reports.conftest import YEAR, kr, pdf_info, pdf_text
+from tests.reports.conftest import YEAR, kr, pdf_info, pdf_text, sums_of
 
 pytestmark = pytest.mark.django_db
 
 
 def _case_sums(project: Project) -> dict[str, int]:
-    """The case's sums straight from its ledger rows (reversals off what they reverse)."""
-    sums: dict[str, int] = {}
-    rows = LedgerEntry.objects.filter(case=project.registration).values_list(
-        "kind", "amount", "reverses__kind"
-    )
-    for kind, amount, reversed_kind in rows:
-        if kind == EntryKind.REVERSAL:
-            sums[reversed_kind] = sums.get(reversed_kind, 0) - amount
-        else:
-            sums[kind] = sums.get(kind, 0) + amount
-    return sums
+    return sums_of(LedgerEntry.objects.filter(case=project.registration))
 
 
 def _ask(client, user, project, django_capture_on_commit_callbacks):

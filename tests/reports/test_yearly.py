@@ -15,7 +15,7 @@ from core.models import EntryKind, LedgerEntry
 from projects.models import Project
 from reports import services
 from reports.models import JobState, ReportJob, ReportKind
-from tests.reports.conftest import YEAR, kr, pdf_info, pdf_text
+from tests.reports.conftest import YEAR, kr, pdf_info, pdf_text, sums_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,7 @@ def _produce(actor, fund, year, django_capture_on_commit_callbacks) -> ReportJob
 
 
 def _year_sums(fund, year) -> dict[str, int]:
-    sums: dict[str, int] = {}
-    rows = LedgerEntry.objects.filter(fund=fund, value_date__year=year).values_list(
-        "kind", "amount", "reverses__kind"
-    )
-    for kind, amount, reversed_kind in rows:
-        if kind == EntryKind.REVERSAL:
-            sums[reversed_kind] = sums.get(reversed_kind, 0) - amount
-        else:
-            sums[kind] = sums.get(kind, 0) + amount
-    return sums
+    return sums_of(LedgerEntry.objects.filter(fund=fund, value_date__year=year))
 
 
 def test_the_year_in_the_ledger_the_decisions_and_the_results(
