@@ -27,6 +27,7 @@ class LedgerFigures:
     released: int = 0
     disbursed: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
     refunded: dict[Key, int] = field(default_factory=lambda: defaultdict(int))
+    returned: dict[Key, int] = field(default_factory=lambda: defaultdict(int))  # reclaim
 
     def paid(self, key: Key) -> int:
         """Net paid to one recipient for one year: disbursements less refunds."""
@@ -72,6 +73,8 @@ def ledger_figures(project: Project, at=None) -> LedgerFigures:
             figures.disbursed[key] += amount
         elif kind == EntryKind.REFUND:
             figures.refunded[key] += amount
+        elif kind == EntryKind.RETURN:
+            figures.returned[key] += amount
     return figures
 
 

@@ -330,7 +330,7 @@ def _outside(project, start_year: int, rules: plans.Policy, only):
     ]
 
 
-def _changes(before: dict, after: dict) -> list[tuple[Organisation, int, int, int]]:
+def line_changes(before: dict, after: dict) -> list[tuple[Organisation, int, int, int]]:
     """What a version changed from the one before: (organisation, year, from, to) per line."""
     found = []
     for key in sorted(set(before) | set(after)):
@@ -379,7 +379,7 @@ def plan_page(user, project) -> dict:
                         },
                         cap,
                     ),
-                    "changes": _changes(previous, mine) if previous is not None else [],
+                    "changes": line_changes(previous, mine) if previous is not None else [],
                 }
             )
             previous = mine

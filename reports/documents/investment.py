@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models.sketches import split_participants
-from core.models import EntryKind, Position
+from core.models import Position
 from core.models.funds import LedgerEntry
 from projects.models import ChangeState, Project, ReportState
 from projects.money import ledger_figures
@@ -155,28 +155,6 @@ def _reports(project: Project, at: dt.date) -> list[ReportRow]:
     return rows
 
 
-def _returned(project: Project, at: dt.date) -> dict[tuple[int, int], int]:
-    """What the ledger says each organisation returned for each reclaim year (less reversals)."""
-    totals: dict[tuple[int, int], int] = {}
-    for entry in (
-        LedgerEntry.objects.for_case(project.registration_id)
-        .filter(value_date__lte=at, kind__in=(EntryKind.RETURN, EntryKind.REVERSAL))
-        .select_related("reverses")
-    ):
-        if entry.kind == EntryKind.REVERSAL:
-            if entry.reverses.kind != EntryKind.RETURN:
-                continue
-            key, amount = (entry.reverses.organisation_id, entry.reverses.year), -entry.amount
-        else:
-            key, amount = (entry.organisation_id, entry.year), entry.amount
-        totals[key] = totals.get(key, 0) + amount
-    return totals
-
-
-def _key(row) -> tuple[int, int]:
-    return (row.line.organisation_id, row.line.year)
-
-
 def investment_context(job: ReportJob, generated_at: dt.datetime) -> dict:
     today = timezone.localdate()
     at = job.value_date
@@ -203,8 +181,9 @@ def investment_context(job: ReportJob, generated_at: dt.datetime) -> dict:
     reclaim = Totals()
     for row in lines:
         reclaim.add(row.line.amount, row.installment, row.overdue)
-    returned = _returned(project, at)
-    line_returned = [returned.get((row.line.organisation_id, row.line.year), 0) for row in lines]
+    line_returned = [
+        figures.returned.get((row.line.year, row.line.organisation_id), 0) for row in lines
+    ]
     evaluation = getattr(project, "evaluation", None) if hasattr(project, "evaluation") else None
     reports = _reports(project, at)
     decisions = sorted(

@@ -13,22 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reclaim.models import PlanVersion
-from reclaim.selectors import grid, rules_of
+from reclaim.selectors import grid, line_changes, rules_of
 from reports.models import ReportJob
 from reports.render import running
 
 
-def _changes(before: PlanVersion | None, after: PlanVersion) -> list[tuple[str, int, int, int]]:
-    """(organisation, year, was, now) for every line the version changed."""
-    if before is None:
-        return []
-    was = {(line.organisation.name, line.year): line.amount for line in before.lines.all()}
-    now = {(line.organisation.name, line.year): line.amount for line in after.lines.all()}
-    return [
-        (name, year, was.get((name, year), 0), now.get((name, year), 0))
-        for name, year in sorted(set(was) | set(now))
-        if was.get((name, year), 0) != now.get((name, year), 0)
-    ]
+def _lines(version: PlanVersion | None) -> dict:
+    return {(line.organisation_id, line.year): line for line in version.lines.all()}
 
 
 def reclaim_decision_context(job: ReportJob, generated_at: dt.datetime) -> dict:
@@ -60,7 +51,7 @@ def reclaim_decision_context(job: ReportJob, generated_at: dt.datetime) -> dict:
         "policy": version.policy,
         "start_text": version.policy.start_text if version.policy else "",
         "above_cap": version.cap is not None and table.total > version.cap,
-        "changes": _changes(before, version),
+        "changes": line_changes(_lines(before), _lines(version)) if before else [],
         "value_date": job.value_date,
         "generated_at": generated_at,
         "decided_at": timezone.localtime(version.decided_at) if version.decided_at else None,
