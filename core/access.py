@@ -26,6 +26,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
+from core import prepared
 from core.models import Delegation, Fund, Membership, Organisation, Role, RoleAssignment, User
 
 # Roles whose holders may read every non-draft record. (The people register is narrower:
@@ -121,9 +122,7 @@ def person_with_standing(pk, day: dt.date) -> User | None:
     ]
     # A plain cursor and ``from_db`` (as the ORM builds a row): a raw queryset spent more time
     # mapping its columns than PostgreSQL took to answer.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = prepared.fetch_one(sql, params)
     if row is None:
         return None
     user = User.from_db(connection.alias, fields, row[: len(fields)])
