@@ -1,10 +1,13 @@
 """The Django admin: read-only, for staff. All changes go through the app's services, so that
-each one is checked and logged."""
+each one is checked and logged. The one exception: lifting a login pause (deleting django-axes'
+failed attempts), which the admin records in its own log."""
 
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
-from core import models
+from core import access, models, throttle
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -87,3 +90,29 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
 @admin.register(models.AccessibilityReport)
 class AccessibilityReportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "page", "description"]
+
+
+@admin.register(AccessAttempt)
+class LoginPauseAdmin(ReadOnlyAdmin):
+    """Failed logins per e-mail and client address (django-axes). Staff see them; a fund
+    administrator lifts a pause by deleting the rows, which Django's admin log records."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "paused"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    ordering = ["-attempt_time"]
+
+    @admin.display(description=_("paused until"))
+    def paused(self, attempt):
+        end = throttle.pause_ends(
+            AccessAttempt.objects.filter(username=attempt.username)
+        ) or throttle.pause_ends(AccessAttempt.objects.filter(ip_address=attempt.ip_address))
+        return throttle.try_again_at(end) if end else "–"
+
+    def has_delete_permission(self, request, obj=None):
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and access.has_role(request.user, models.Role.FUND_ADMIN)
+        )

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEXT, NUMBER, DATE = "text", "number", "date"
@@ -86,7 +87,9 @@ def csv_response(
             yield writer.writerow([_csv_text(_value(column, row)) for column in columns])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    # Django's RFC 6266 header: a quote, a line break or a Swedish letter in the name (a fund's
+    # series is typed by people) cannot break or inject a header.
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.csv")
     return response
 
 

@@ -38,6 +38,14 @@ ALLOWED = {
     "jpeg": ("image/jpeg", {".jpg", ".jpeg"}),
 }
 ALLOWED_LABEL = "PDF, Word, Excel, OpenDocument, PNG, JPEG"
+# What a download may say it is: the allowed types, never HTML, SVG or script. Anything else a
+# record might claim (an older row, a hand-made one) is sent as plain bytes.
+SERVABLE_TYPES = frozenset(content_type for content_type, _ in ALLOWED.values())
+UNKNOWN_TYPE = "application/octet-stream"
+
+
+def servable_type(content_type: str) -> str:
+    return content_type if content_type in SERVABLE_TYPES else UNKNOWN_TYPE
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.files import safe_name, servable_type
 from core.forms import CommentForm, DocumentForm
 from core.models import IdempotencyKey, Organisation
 from core.services.comments import comment_add, comment_withdraw
@@ -70,13 +71,21 @@ def upload_page(request, *, upload, title: str, success: str, back_href: str, ba
 
 
 def file_download(stored) -> FileResponse:
-    """A stored file as a download under its original name (the caller has checked access)."""
-    return FileResponse(
+    """A stored file as a download under its original name (the caller has checked access).
+
+    Always an attachment, never shown in the app's own origin: with a type from the upload
+    allow-list (anything else as plain bytes), the name made safe again (RFC 6266 with
+    ``filename*`` for Swedish letters, no quote or line break can reach the header), and
+    nosniff, so that a browser never reads it as a page.
+    """
+    response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+        filename=safe_name(stored.original_name) or "fil",
+        content_type=servable_type(stored.content_type),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class _Unsuccessful(Exception):

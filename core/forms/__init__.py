@@ -15,8 +15,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core import throttle
 from core.files import ALLOWED_LABEL
 from core.forms.widgets import QuickSelect
 from core.ids import parse_id
@@ -153,12 +155,16 @@ class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
         ),
     }
 
+    # When a refused login may be tried again (set when logins are paused, core.throttle).
+    paused_until: dt.datetime | None = None
+
     def clean(self):
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if email and password:
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
+                self._refuse_if_paused(email)
                 inactive = User.objects.filter(email__iexact=email, is_active=False).first()
                 if inactive is None:
                     # Hash once more anyway, so that the time taken does not tell which
@@ -169,6 +175,25 @@ class LoginForm(CrispyMixin, auth_forms.AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+    def _refuse_if_paused(self, email: str) -> None:
+        """django-axes marks the request when this attempt was refused, or was the failure
+        that reached the limit; the message says until when, never whether the account
+        exists (unknown addresses are paused too)."""
+        if not getattr(self.request, "axes_locked_out", False):
+            return
+        self.paused_until = throttle.paused_until(self.request, email)
+        if self.paused_until is None:  # pragma: no cover - the pause ended in between
+            return
+        raise forms.ValidationError(
+            _(
+                "Too many failed attempts to log in. Logging in with this e-mail address or "
+                "from this network is paused until %(time)s. Try again then, or ask a fund "
+                "administrator to lift the pause."
+            ),
+            code="paused",
+            params={"time": date_format(throttle.try_again_at(self.paused_until), "H:i")},
+        )
 
 
 class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.events import event_record
 from core.locks import advisory_lock
-from core.models import Invitation, Organisation, Role, RoleAssignment, User
+from core.models import Invitation, Organisation, OutboundEmail, Role, RoleAssignment, User
 from core.services.mail import email_queue, email_render
 from core.services.role_rules import (
     check_new_period,
@@ -308,12 +308,28 @@ def password_reset_link(user: User) -> str:
     return settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
 
 
+# Links a person may ask for on the login page in one hour. The page answers the same whether
+# or not a link went out (or the account exists), so the cap tells nothing, and a stranger
+# cannot fill someone's inbox with resets.
+PASSWORD_RESETS_PER_HOUR = 3
+
+
+def _resets_sent_last_hour(user: User) -> int:
+    # ``to`` is a JSON list; filtered here, not in SQL, as SQLite (the demo) cannot.
+    since = timezone.now() - dt.timedelta(hours=1)
+    sent = OutboundEmail.objects.filter(kind="password_reset", created_at__gte=since)
+    return sum(user.email in to for to in sent.values_list("to", flat=True))
+
+
 @transaction.atomic
 def password_reset_send(*, user: User, actor: User | None = None) -> None:
     """E-mail the person a one-day link to choose a new password (asked for by themselves on
-    the login page, or by a fund administrator)."""
+    the login page, or by a fund administrator). Asked for by themselves, at most
+    ``PASSWORD_RESETS_PER_HOUR`` links an hour: beyond that nothing is sent, silently."""
     if not user.is_active:
         raise DomainError(_("The user is deactivated. Reactivate them first."))
+    if actor is None and _resets_sent_last_hour(user) >= PASSWORD_RESETS_PER_HOUR:
+        return
     link = password_reset_link(user)
     subject, body = email_render(
         "password_reset", {"user": user, "actor": actor, "link": link}, language=user.language

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from core import access, selectors
+from core import access, selectors, throttle
 from core.errors import DomainError
 from core.forms import (
     InvitationAcceptForm,
@@ -41,6 +41,14 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         return mark_seen(super().form_valid(form), form.get_user())
+
+    def form_invalid(self, form):
+        """A paused login is the form again, with 429 and when to retry (core.throttle)."""
+        response = super().form_invalid(form)
+        if form.paused_until is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(throttle.seconds_until(form.paused_until))
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")
