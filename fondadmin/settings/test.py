@@ -17,6 +17,7 @@ DATABASES["default"] = _env.dj_db_url(
 )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL; TEST_DATABASE_URL must be postgres://")
+DATABASES["default"]["ENGINE"] = "core.postgresql"  # as the settings give production
 
 # Redis for the integration tests that start a real Celery worker.
 TEST_REDIS_URL = _env.str("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
