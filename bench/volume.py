@@ -14,26 +14,28 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
-import secrets
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-DOMAIN = "volym.example"
-PASSWORD = "volym-fondadmin"  # noqa: S105 - the generated volume's people (never production)
-COUNCIL = f"ledamot01@{DOMAIN}"
-ADMIN = f"admin@{DOMAIN}"
-DIRECTOR = f"director@{DOMAIN}"
-MARK = "(volym)"
+from bench.harness import (
+    ADMIN,
+    COUNCIL,
+    DIRECTOR,
+    ROOT,
+    Postgres,
+    Server,
+    cookie_jar,
+    dev_env,
+    fetch,
+    ids_of,
+    log_in,
+    manage,
+    page_queries,
+    prepare,
+    server_env,
+    wrk,
+)
+
 ANONYMOUS = "anonymous trivial page (/privacy/)"
 TRIVIAL = "logged-in trivial page (/privacy/)"
 
@@ -85,246 +87,21 @@ def pages(ids: dict) -> list[Page]:
     ]
 
 
-# --- PostgreSQL --------------------------------------------------------------------------------
-
-
-class Postgres:
-    def __init__(self, url: str):
-        parts = urllib.parse.urlsplit(url)
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = str(parts.port or 5432)
-        self.user = parts.username or "postgres"
-        self.password = parts.password or ""
-
-    def url(self, db: str) -> str:
-        auth = self.user + (f":{self.password}" if self.password else "")
-        return f"postgres://{auth}@{self.host}:{self.port}/{db}"
-
-    def query(self, sql: str, db: str = "postgres") -> str:
-        env = {**os.environ, "PGPASSWORD": self.password}
-        command = ["psql", "-h", self.host, "-p", self.port, "-U", self.user, "-d", db]
-        done = subprocess.run(
-            [*command, "-v", "ON_ERROR_STOP=1", "-Atc", sql],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip()
-
-    def exists(self, db: str) -> bool:
-        return self.query(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
-
-
-def manage(*args: str, env: dict, quiet: bool = False) -> None:
-    output = subprocess.DEVNULL if quiet else None
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=output)
-
-
-def dev_env(database_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("FONDADMIN_ENV", "CELERY_BROKER_URL")}
-    return {**env, "DATABASE_URL": database_url, "FONDADMIN_ENV": "development"}
-
-
-def generated(pg: Postgres, db: str) -> int:
-    return int(
-        pg.query(f"SELECT count(*) FROM applications_application WHERE title LIKE '%{MARK}'", db)
-    )
-
-
 def build(pg: Postgres, volumes: list[int], prefix: str, seed: int, rebuild: bool) -> None:
     """Each volume's database, copied from the next smaller one and topped up."""
     previous = None
     for volume in volumes:
         db = f"{prefix}_{volume}"
-        if rebuild and pg.exists(db):
-            pg.query(f'DROP DATABASE "{db}"')
-        if pg.exists(db) and generated(pg, db) > volume:
-            pg.query(f'DROP DATABASE "{db}"')
-        if not pg.exists(db):
-            if previous is not None:
-                print(f"== {db}: a copy of {previous}", flush=True)
-                pg.query(f'CREATE DATABASE "{db}" TEMPLATE "{previous}"')
-            else:
-                print(f"== {db}: new", flush=True)
-                pg.query(f'CREATE DATABASE "{db}"')
-        env = dev_env(pg.url(db))
-        manage("migrate", "--noinput", "-v", "0", env=env)
-        have = generated(pg, db)
-        if have < volume:
-            print(f"== {db}: generating {volume - have:,} applications (seed {seed})", flush=True)
-            manage("generate_volume", "--applications", str(volume), "--seed", str(seed), env=env)
-            pg.query("VACUUM ANALYZE", db)
+        generate = ["--applications", str(volume), "--seed", str(seed)]
+        prepare(pg, db, applications=volume, generate=generate, rebuild=rebuild, template=previous)
         previous = db
 
 
-# --- Serving and measuring --------------------------------------------------------------------
-
-
-def server_env(database_url: str, redis_url: str) -> dict:
-    """Production settings, as docker-compose.yml gives them, on plain HTTP on loopback."""
-    return {
-        **os.environ,
-        "FONDADMIN_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": "https://127.0.0.1",
-        "CSRF_TRUSTED_ORIGINS": "https://127.0.0.1",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": redis_url,
-        "CACHE_URL": redis_url,
-        "EMAIL_URL": "smtp://127.0.0.1:2525",
-        "DEFAULT_FROM_EMAIL": "bench@localhost",
-        "SECURE_SSL_REDIRECT": "false",  # compose has a TLS proxy in front; here plain loopback
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-class Server:
-    def __init__(self, env: dict, port: int, workers: int):
-        self.base = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [
-                GUNICORN,
-                "fondadmin.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--no-control-socket",  # several gunicorns may run on the machine
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/healthz/", timeout=10)
-                return
-            except OSError:  # not listening yet, or a worker still loading the app
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _cookies(response, jar: dict) -> None:
-    for header in response.headers.get_all("Set-Cookie") or []:
-        name, _sep, rest = header.partition("=")
-        jar[name.strip()] = rest.split(";", 1)[0]
-
-
-def _open(base: str, path: str, jar: dict, data: dict | None = None):
-    request = urllib.request.Request(base + path)
-    if jar:
-        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in jar.items()))
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        response = opener.open(request, data=body, timeout=30)
-    except urllib.error.HTTPError as error:  # a redirect (not followed) or an error page
-        response = error
-    _cookies(response, jar)
-    return response
-
-
-def log_in(base: str, email: str) -> str:
-    """Log in through the login form as a person does; the Cookie header of the session."""
-    jar: dict = {}
-    page = _open(base, "/accounts/login/", jar).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    done = _open(
-        base,
-        "/accounts/login/",
-        jar,
-        {"csrfmiddlewaretoken": token, "username": email, "password": PASSWORD},
-    )
-    if done.status != 302 or "sessionid" not in jar:
-        raise RuntimeError(f"logging in as {email} failed (HTTP {done.status})")
-    return "; ".join(f"{k}={v}" for k, v in jar.items())
-
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * UNITS[unit]
-
-
-def wrk(url: str, cookie: str | None, threads: int, connections: int, seconds: int) -> dict:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in output or "Socket errors" in output:
-        raise RuntimeError(f"wrk saw errors on {url}:\n{output}")
-    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
-    if set(percentiles) != {"50", "99"}:
-        raise RuntimeError(f"no latency distribution in wrk's output for {url}:\n{output}")
-    return {
-        "p50_ms": _ms(percentiles["50"]),
-        "p99_ms": _ms(percentiles["99"]),
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-    }
-
-
-def page_queries(env: dict, who: str | None, paths: list[str]) -> list[dict]:
-    command = [PY, "bench/pages.py", *(["--user", who] if who else []), *paths]
-    output = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    return json.loads(output.stdout)
-
-
-def ids_of(pg: Postgres, db: str) -> dict:
-    """The pages' objects, the same at every volume (the first generated cases)."""
-    council_pk = pg.query(f"SELECT id FROM core_user WHERE email = '{COUNCIL}'", db)
-    assignment, review = pg.query(
-        "SELECT r.id || ' ' || r.application_id FROM applications_reviewassignment r "
-        f"WHERE r.reviewer_id = {council_pk} ORDER BY r.application_id, r.id LIMIT 1",
-        db,
-    ).split()
-    case = pg.query(
-        f"SELECT id FROM applications_application WHERE title LIKE '%{MARK}' ORDER BY id LIMIT 1",
-        db,
-    )
-    fund = pg.query(f"SELECT id FROM core_fund WHERE name LIKE '%{MARK}'", db)
-    project, report, manager = pg.query(
-        "SELECT p.id || ' ' || r.id || ' ' || u.email FROM projects_project p "
-        "JOIN projects_progressreport r ON r.project_id = p.id "
-        "JOIN projects_projectassignment a ON a.project_id = p.id AND a.role = 'manager' "
-        "JOIN core_user u ON u.id = a.person_id ORDER BY p.id, r.period_end LIMIT 1",
-        db,
-    ).split()
-    return {
-        "assignment": assignment,
-        "review": review,
-        "case": case,
-        "fund": fund,
-        "project": project,
-        "report": report,
-        "manager": manager,
-    }
+# --- Measuring ----------------------------------------------------------------------------------
 
 
 def measure(pg, db, args) -> list[Page]:
-    env = server_env(pg.url(db), args.redis)
+    env = server_env(pg.url(db), args.redis, cache_prefix=db)
     manage("migrate", "--noinput", "-v", "0", env=dev_env(pg.url(db)))
     listed = [
         page
@@ -339,7 +116,7 @@ def measure(pg, db, args) -> list[Page]:
         for page in listed:
             cookie = cookies.get(page.who)
             for _warm_up in range(4):  # both workers, their per-process caches
-                check = _open(server.base, page.path, dict(_split(cookie)))
+                check = fetch(server.base, page.path, cookie_jar(cookie))
                 if check.status != 200:
                     raise RuntimeError(f"{page.path} as {page.who}: HTTP {check.status}, not 200")
             url = server.base + page.path
@@ -357,13 +134,6 @@ def measure(pg, db, args) -> list[Page]:
         for page, counted in zip(mine, page_queries(env, who, [p.path for p in mine]), strict=True):
             page.result.update(counted)
     return listed
-
-
-def _split(cookie: str | None):
-    for part in (cookie or "").split("; "):
-        if part:
-            name, _sep, value = part.partition("=")
-            yield name, value
 
 
 # --- Report ------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,10 +9,13 @@ from applications.urls import (
     review_patterns,
     sketch_patterns,
 )
-from fondadmin import views
+from fondadmin import baseline, views
 
 admin.site.site_header = "fondadmin"
 admin.site.site_title = "fondadmin"
+
+# 503 with Retry-After while the database is down, the 500 page for any other error.
+handler500 = "fondadmin.outage.server_error"
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -31,3 +35,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BASELINE:  # make bench's comparison page, on the bench's server only
+    urlpatterns.append(path("bench/baseline/", baseline.baseline, name="bench_baseline"))
