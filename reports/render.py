@@ -8,6 +8,7 @@ holds no words and the templates no style."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,16 +18,26 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 STYLESHEET = Path(__file__).parent / "pdf" / "report.css"
+PDF_VARIANT = "pdf/ua-1"  # tagged: structure, language and title (BRIEF.md)
 
 
 class FetchRefused(ValueError):
     pass
 
 
-def _no_fetching(url: str, *args, **kwargs):
-    # Reports are self-contained (SVG inline, fonts from the system): a report that names an
-    # address must never make the worker fetch it.
-    raise FetchRefused(f"Reports fetch nothing: {url[:80]}")
+class _NoFetching:
+    """WeasyPrint's URL fetcher for reports. Reports are self-contained (SVG inline, fonts from
+    the system): a report that names an address must never make the worker fetch it; WeasyPrint
+    leaves the resource out and goes on. Given to the stylesheets too: without it each ``CSS``
+    makes WeasyPrint's own fetcher, which loads the system's certificates (40 ms each)."""
+
+    _fail_on_errors = False  # read by weasyprint.urls.fetch when a fetch is refused
+
+    def __call__(self, url: str, *args, **kwargs):
+        raise FetchRefused(f"Reports fetch nothing: {url[:80]}")
+
+
+_no_fetching = _NoFetching()
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,14 @@ def margin_css(texts: Running) -> str:
     return f"@page {{ {rules} }} @page wide {{ {rules} }}"
 
 
+@functools.cache
+def _stylesheet():
+    """The print stylesheet, parsed once per process (a worker renders many reports)."""
+    from weasyprint import CSS
+
+    return CSS(filename=str(STYLESHEET), url_fetcher=_no_fetching)
+
+
 @dataclass(frozen=True)
 class Pdf:
     content: bytes
@@ -98,8 +117,32 @@ def html_to_pdf(
     from weasyprint import CSS, HTML  # imported here: the web process seldom needs it
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetching).render(
-        stylesheets=[CSS(filename=str(STYLESHEET)), CSS(string=margin_css(texts))]
+        stylesheets=[_stylesheet(), CSS(string=margin_css(texts), url_fetcher=_no_fetching)]
     )
     laid_out(len(document.pages))
-    content = document.write_pdf(pdf_variant="pdf/ua-1")
+    content = document.write_pdf(pdf_variant=PDF_VARIANT)
     return Pdf(content=content, pages=len(document.pages))
+
+
+_WARM_HTML = (
+    '<html lang="sv"><title>-</title><body><h1>Värme</h1><p><strong>Fet</strong> text.</p>'
+    '<table class="grid"><caption>-</caption><thead><tr><th scope="col">Organisation</th>'
+    '<th scope="col" class="num">2026</th></tr></thead><tbody><tr><th scope="row">'
+    "Stadsdelsnämnden</th><td class='num'>1 000</td></tr></tbody></table></body></html>"
+)
+
+
+def warm() -> None:
+    """Lay out and write a small report once, so that a worker's first report does not pay
+    for what WeasyPrint loads on first use (the fonts through Pango, the PDF/UA writer, the
+    stylesheet) nor for the Swedish hyphenation patterns (pyphen). Called when a worker starts
+    (``fondadmin.celery``) and by ``bench_report`` before it times a report, as a worker's
+    would be; needs no database and no translations."""
+    import pyphen
+    from weasyprint import CSS, HTML
+
+    pyphen.Pyphen(lang="sv")  # pyphen keeps the patterns for the process
+    margins = '@page { @bottom-right { content: "-" counter(page) " " counter(pages) } }'
+    HTML(string=_WARM_HTML, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetching).render(
+        stylesheets=[_stylesheet(), CSS(string=margins, url_fetcher=_no_fetching)]
+    ).write_pdf(pdf_variant=PDF_VARIANT)

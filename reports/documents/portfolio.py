@@ -6,6 +6,10 @@ Money that moved is read from the ledger up to the value date (``positions_by_ye
 plans are plans (decided lines, waived lines) and are labelled so; what was returned is the
 ledger's. States are today's (states carry no value date). A fixed number of queries whatever
 the fund's size.
+
+The investments are listed one line each under their owner organisation, whose row carries the
+owner's sums: at 100 times the city's volume (1,305 investments) that is about half the pages of
+a row of two or three lines each with the owner under the title.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.charts import Series, line_chart
-from core.models import Fund, Position
+from core.models import Fund, Organisation, Position
 from core.models.funds import LedgerEntry
 from core.money import format_kr, format_mnkr
 from projects.models import ProgressReport, Project
@@ -34,6 +38,16 @@ class Investment:
 
 
 @dataclass
+class OwnerGroup:
+    """An owner organisation's investments with their sums (the group's first row)."""
+
+    owner: Organisation
+    investments: list[Investment]
+    money: Position
+    reclaim: Totals
+
+
+@dataclass
 class LateReport:
     report: ProgressReport
     days_late: int
@@ -45,7 +59,7 @@ def _investments(fund: Fund, at: dt.date, today: dt.date) -> list[Investment]:
     projects = (
         Project.objects.filter(registration__fund=fund, registration_id__in=list(money))
         .select_related("owner", "registration")
-        .order_by("registration__year", "registration__sequence", "pk")
+        .order_by("owner__name", "owner_id", "registration__year", "registration__sequence", "pk")
     )
     return [
         Investment(
@@ -55,6 +69,28 @@ def _investments(fund: Fund, at: dt.date, today: dt.date) -> list[Investment]:
         )
         for project in projects
     ]
+
+
+# The ledger's sums an owner's row adds up (a case has no injections, withdrawals or expenses).
+_SUMMED = ("granted", "disbursed", "refunded", "released", "returned")
+
+
+def _by_owner(investments: list[Investment], at: dt.date) -> list[OwnerGroup]:
+    """The investments (ordered by owner) in one group per owner, with the owner's sums."""
+    groups: list[OwnerGroup] = []
+    for investment in investments:
+        if not groups or groups[-1].owner.pk != investment.project.owner_id:
+            groups.append(OwnerGroup(investment.project.owner, [], Position(at=at), Totals()))
+        groups[-1].investments.append(investment)
+    for group in groups:
+        moneys = [investment.money for investment in group.investments]
+        group.money = Position(
+            at=at,
+            **{name: sum(getattr(money, name) for money in moneys) for name in _SUMMED},
+        )
+        for investment in group.investments:
+            group.reclaim.merge(investment.reclaim)
+    return groups
 
 
 def _late_reports(fund: Fund, at: dt.date) -> list[LateReport]:
@@ -115,6 +151,7 @@ def portfolio_context(fund: Fund, value_date: dt.date, generated_at: dt.datetime
         "positions": positions,
         "chart": position_chart(positions),
         "investments": investments,
+        "groups": _by_owner(investments, value_date),
         "reclaim_total": total,
         "late_reports": _late_reports(fund, value_date),
         "waiting": _waiting(fund),

@@ -151,3 +151,33 @@ def test_the_bench_command_produces_a_report_and_says_what_it_cost(portfolio, ci
     assert job.state == JobState.DONE
     assert f"report {job.pages} pages" in out.getvalue()
     assert "peak RSS" in out.getvalue()
+
+
+def test_the_investments_are_listed_under_their_owner_whose_row_adds_them_up(portfolio, fund_admin):
+    context = portfolio_context(portfolio, timezone.localdate(), timezone.now())
+    position = context["position"]
+    groups = context["groups"]
+    listed = [investment for group in groups for investment in group.investments]
+    assert listed == context["investments"]  # each investment once, in the owners' order
+    for group in groups:
+        assert {investment.project.owner_id for investment in group.investments} == {group.owner.pk}
+        for name in ("granted", "disbursed", "refunded", "released", "returned"):
+            assert getattr(group.money, name) == sum(
+                getattr(investment.money, name) for investment in group.investments
+            )
+        assert group.reclaim.decided == sum(i.reclaim.decided for i in group.investments)
+    assert sum(group.money.granted for group in groups) == position.granted
+    assert sum(group.money.returned for group in groups) == position.returned == 600_000
+    assert sum(group.reclaim.decided for group in groups) == 2_000_000
+
+
+def test_a_report_that_names_an_address_is_produced_without_fetching_it():
+    from reports.render import Running, html_to_pdf
+
+    pdf = html_to_pdf(
+        '<html lang="sv"><title>t</title><body><p>Text</p>'
+        '<img src="http://127.0.0.1:9/bild.png" alt="bild"></body></html>',
+        texts=Running(top_left="Fonden", top_right="Ej diarieförd", bottom_left="Per"),
+    )
+    assert pdf.pages == 1
+    assert pdf.content.startswith(b"%PDF")

@@ -54,9 +54,12 @@ class Command(BaseCommand):
             value_date=timezone.localdate(),
             requester=reader,
         )
-        # A worker loads WeasyPrint when it starts (fondadmin.celery); so does this process.
+        # A worker loads WeasyPrint and lays out a small report when it starts
+        # (fondadmin.celery, reports.render.warm); so does this process.
         loading = time.monotonic()
-        import weasyprint  # noqa: F401
+        from reports.render import warm
+
+        warm()
 
         loaded = time.monotonic() - loading
         started = time.monotonic()
