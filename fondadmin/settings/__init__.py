@@ -10,6 +10,7 @@ database, a real mailer, a broker) and turns on every HTTPS protection, so that
 ``manage.py check --deploy`` passes with no warnings.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_email_url
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "axes",
     "core",
     "applications",
     "projects",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: gives a refused login its status (core.throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fondadmin.urls"
@@ -143,6 +147,11 @@ if _ENGINE == "django.db.backends.postgresql":
     # estimate passes jit_above_cost PostgreSQL spent 80 ms compiling a 3 ms query.
     _OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
     _OPTIONS["options"] = f"{_OPTIONS.get('options', '')} -c jit=off".strip()
+    # A database that cannot be reached is a 503 within seconds (fondadmin.outage), not a
+    # request that hangs until the proxy gives up. DATABASE_URL's ?connect_timeout= wins.
+    _OPTIONS.setdefault("connect_timeout", 5)
+    # Django's backend with a health check that needs no round trip (core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 if _ENGINE == "django.db.backends.sqlite3":
     # Concurrent requests in the demo must wait for the write lock, not fail at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -155,7 +164,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 # The model backend, loading each request's person with their roles in the same query.
-AUTHENTICATION_BACKENDS = ["core.backends.PersonBackend"]
+AUTHENTICATION_BACKENDS = ["core.backends.LoginThrottleBackend", "core.backends.PersonBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -173,6 +182,35 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link is valid for one day
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", 14, validate=validate.Range(min=1, max=90))
+
+# Login throttling (django-axes with its database handler: the state is in PostgreSQL, so it
+# works with Redis down). After LOGIN_FAILURE_LIMIT failed logins for one e-mail address (in
+# any case), or from one client address, within LOGIN_PAUSE_MINUTES of each other, logging in
+# with that address or from that client is paused until LOGIN_PAUSE_MINUTES after the last
+# failure; attempts during the pause are refused and not counted. core/throttle.py.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, validate=validate.Range(min=3, max=100))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env.int("LOGIN_PAUSE_MINUTES", 15, validate=validate.Range(min=1, max=24 * 60))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe failures: axes would wipe every failure from the same client address
+# too, so that one's own account could clear the count of guesses at someone else's.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_CALLABLE = "core.throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "core.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+# No log of every login (personal data without a purpose here); the admin shows the pauses
+# (core.admin), not axes' own pages.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Behind a proxy that appends the client's address to X-Forwarded-For (docker-compose.yml),
+# the client is the last address there; otherwise every login would come from the proxy.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", False)
 
 # Sessions end after a period without activity. A script on every page warns before that and
 # offers to extend (WCAG 2.2.1); a form posted after expiry is kept across the new login.
@@ -352,6 +390,14 @@ REPORT_PAUSE_SECONDS = 0.0
 # --- Caches -------------------------------------------------------------------------------
 
 CACHES = {"default": env.dj_cache_url("CACHE_URL", "locmem://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's raises when Redis is down; this one answers a miss and logs a warning.
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"
+
+# --- Bench ----------------------------------------------------------------------------------
+# Only ``make bench`` sets this, on its own server: it mounts the bench's comparison page
+# (fondadmin/baseline.py). A normal installation never has it.
+BENCH_BASELINE = env.bool("FONDADMIN_BENCH_BASELINE", False)
 
 # --- Third-party ----------------------------------------------------------------------------
 
@@ -371,5 +417,7 @@ LOGGING = {
         # WeasyPrint logs each layout step at INFO; its warnings still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every login at INFO; failures and pauses are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
