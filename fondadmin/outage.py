@@ -63,6 +63,14 @@ def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME)
     return defaults.server_error(request, template_name)
 
 
+def bad_request(request, exception, template_name: str = defaults.ERROR_400_TEMPLATE_NAME):
+    """``handler400``: 503 when the request failed because the database went away (a session
+    that could not be saved is reported by Django as a suspicious 400), 400 otherwise."""
+    if database_down(exception):
+        return unavailable(request)
+    return defaults.bad_request(request, exception, template_name)
+
+
 def _wants_json(request) -> bool:
     try:
         view = resolve(request.path_info).func

@@ -16,6 +16,7 @@ admin.site.site_title = "fondadmin"
 
 # 503 with Retry-After while the database is down, the 500 page for any other error.
 handler500 = "fondadmin.outage.server_error"
+handler400 = "fondadmin.outage.bad_request"
 
 urlpatterns = [
     path("", views.start, name="start"),

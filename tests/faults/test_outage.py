@@ -173,3 +173,22 @@ def test_what_counts_as_the_database_being_down():
     looped.__context__ = KeyError("b")
     looped.__context__.__context__ = looped
     assert not database_down(looped)
+
+
+def test_a_session_that_cannot_be_saved_gets_the_503_not_a_400(browser):
+    """The session was read, then the database went away before it was saved: Django reports
+    a session it could not save as suspicious (400); it is the outage."""
+    with connection.execute_wrapper(Refuse(starting='UPDATE "django_session"')):
+        response = browser.post("/accounts/session/keepalive/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+def test_the_statements_kept_prepared_are_refused_too(browser):
+    """The session and the person are read with prepared statements (``core.prepared``):
+    they go through the connection's execute wrappers like every other query."""
+    refuse = Refuse(starting="SELECT session_data")
+    with connection.execute_wrapper(refuse):
+        response = browser.get("/privacy/")
+    assert response.status_code == 503
+    assert refuse.attempts == 1
