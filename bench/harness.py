@@ -132,6 +132,25 @@ def server_env(database_url: str, redis_url: str, cache_prefix: str = "") -> dic
     }
 
 
+def gunicorn_command(port: int, workers: int, *options: str) -> list[str]:
+    """gunicorn serving the app on loopback as the image does (sync workers), quiet but for
+    warnings; ``options`` are gunicorn's own (an access log, a graceful timeout)."""
+    return [
+        GUNICORN,
+        "fondadmin.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--no-control-socket",  # several gunicorns may run on the machine
+        "--log-level",
+        "warning",
+        *options,
+    ]
+
+
 class Server:
     """gunicorn on loopback; ``access_log`` a file for the access log the image writes (the
     Dockerfile's ``--access-logfile -``), or None for none."""
@@ -140,20 +159,7 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         logging = ["--access-logfile", str(access_log)] if access_log is not None else []
         self.process = subprocess.Popen(
-            [
-                GUNICORN,
-                "fondadmin.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--no-control-socket",  # several gunicorns may run on the machine
-                "--log-level",
-                "warning",
-                *logging,
-            ],
+            gunicorn_command(port, workers, *logging),
             cwd=ROOT,
             env=env,
         )

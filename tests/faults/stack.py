@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from bench.harness import server_env
+from bench.harness import gunicorn_command, server_env
 from tests.reports.workers import free_port, log_of, stop, wait_for
 
 
@@ -268,21 +268,7 @@ def app_server(env: dict, log_dir: Path, workers: int = 2):
     log_path = log_dir / "gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "fondadmin.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--no-control-socket",  # several gunicorns may run on the machine
-                "--graceful-timeout",
-                "5",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(port, workers, "--graceful-timeout", "5"),
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log,
