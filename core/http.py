@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -21,9 +22,10 @@ from core.models import IdempotencyKey, Organisation
 from core.services.comments import comment_add, comment_withdraw
 
 
-def paginate(request, queryset, per_page: int = 50):
-    """The requested page of a list, and the list's other query parameters (for page links)."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset):
+    """The requested page of a list (``LIST_PAGE_SIZE`` rows), and the list's other query
+    parameters (for page links)."""
+    page = Paginator(queryset, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

@@ -19,8 +19,6 @@ from reports.documents.yearly import value_date_of
 from reports.forms import PortfolioForm, YearlyForm
 from reports.models import JobState, ReportKind
 
-PAGE_SIZE = 25
-
 
 @keeps_form
 @idempotent
@@ -44,7 +42,7 @@ def report_list(request):
                 add_domain_error(sent, error)
             else:
                 return _to_job(request, job, new)
-    page, query = paginate(request, access.readable_jobs(request.user), PAGE_SIZE)
+    page, query = paginate(request, access.readable_jobs(request.user))
     return render(
         request,
         "reports/list.html",

@@ -274,3 +274,37 @@ def test_reports_measured_below_100_times_say_so():
     assert lines[-1] == (
         "ok: the investment report in 0.50 s (≤ 1 s) (measured at 5×, the target is at 100×)"
     )
+
+
+def test_the_volume_bench_holds_the_list_and_case_page_to_their_rates_at_3000_and_10000():
+    from bench.volume import ANONYMOUS, TRIVIAL
+    from bench.volume import Page as VolumePage
+    from bench.volume import verdict as volume_verdict
+
+    def run(rates: dict[str, float]) -> list[VolumePage]:
+        listed = []
+        for label in (ANONYMOUS, TRIVIAL, "admin: application list", "admin: case page"):
+            page = VolumePage(label, None, "/")
+            page.result = {
+                "single_p50_ms": 2.0,
+                "rps": rates.get(label, 500.0),
+                "queries": 9,
+                "page_sql_ms": 0.3,
+            }
+            listed.append(page)
+        return listed
+
+    lines = volume_verdict(
+        {
+            1000: run({}),
+            3000: run({"admin: application list": 210, "admin: case page": 330}),
+            10000: run({"admin: application list": 199, "admin: case page": 320}),
+        }
+    )
+    rates = [line for line in lines if "req/s" in line and "trivial" not in line]
+    assert rates == [
+        "ok: admin: application list 210 req/s at 3,000 (≥ 200, wrk -t2 -c4)",
+        "ok: admin: case page 330 req/s at 3,000 (≥ 320, wrk -t2 -c4)",
+        "MISSED: admin: application list 199 req/s at 10,000 (≥ 200, wrk -t2 -c4)",
+        "ok: admin: case page 320 req/s at 10,000 (≥ 320, wrk -t2 -c4)",
+    ]

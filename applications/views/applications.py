@@ -55,8 +55,6 @@ from core.ids import parse_id
 from core.middleware import keeps_form
 from core.models import Comment
 
-PAGE_SIZE = 50
-
 
 def application_columns() -> list[exports.Column]:
     """The application list as a file: the list's columns."""
@@ -92,7 +90,7 @@ def application_list(request):
     )
     if exports.wanted(request):
         return exports.export_response(request, "ansokningar", application_columns(), applications)
-    page, query = paginate(request, applications, PAGE_SIZE)
+    page, query = paginate(request, applications)
     return render(
         request,
         "applications/application_list.html",

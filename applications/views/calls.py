@@ -20,14 +20,12 @@ from core.forms import ReasonForm, bound_or_restored
 from core.http import add_domain_error, file_download, idempotent, paginate, upload_page
 from core.middleware import keeps_form
 
-PAGE_SIZE = 50
-
 
 def call_list(request):
     if not access.can_read_calls(request.user):
         raise PermissionDenied
     calls = Call.objects.visible_to(request.user).for_list()
-    page, query = paginate(request, calls, PAGE_SIZE)
+    page, query = paginate(request, calls)
     return render(
         request,
         "applications/call_list.html",

@@ -32,7 +32,7 @@ from core.models import Fund
 def meeting_list(request):
     if not access.can_read_council(request.user):
         raise PermissionDenied
-    page, query = paginate(request, CouncilMeeting.objects.for_list(), 50)
+    page, query = paginate(request, CouncilMeeting.objects.for_list())
     waiting = sketches_awaiting_council().count()
     return render(
         request,

@@ -40,7 +40,7 @@ def proposal_list(request):
     if not access.can_read_proposals(request.user):
         raise PermissionDenied
     proposals = Proposal.objects.visible_to(request.user).for_list()
-    page, query = paginate(request, proposals, 50)
+    page, query = paginate(request, proposals)
     ready = []
     if access.can_manage_cases(request.user):
         # Calls whose council has recommended a grant and which have no proposal yet.

@@ -149,7 +149,7 @@ def assignment_list(request):
     if not access.can_review(request.user):
         raise PermissionDenied
     open_only = request.GET.get("status") == "open"
-    page, query = paginate(request, assignments_of(request.user, open_only=open_only), 50)
+    page, query = paginate(request, assignments_of(request.user, open_only=open_only))
     return render(
         request,
         "applications/assignment_list.html",

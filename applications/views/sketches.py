@@ -33,8 +33,6 @@ from core.ids import id_or_404
 from core.middleware import keeps_form
 from core.models import Comment
 
-PAGE_SIZE = 50
-
 
 def sketch_columns() -> list[exports.Column]:
     """The idea sketch list as a file: the list's columns."""
@@ -66,7 +64,7 @@ def sketch_list(request):
     ).for_list()
     if exports.wanted(request):
         return exports.export_response(request, "ideskisser", sketch_columns(), sketches)
-    page, query = paginate(request, sketches, PAGE_SIZE)
+    page, query = paginate(request, sketches)
     return render(
         request,
         "applications/sketch_list.html",

@@ -25,8 +25,6 @@ from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import HAND_KINDS, Fund, LedgerEntry, Position, RegistrationNumber
 
-PAGE_SIZE = 50
-
 
 def fund_list(request):
     if not access.can_read_funds(request.user):
@@ -142,7 +140,7 @@ def fund_detail(request, pk: int):
         return exports.export_response(
             request, f"huvudbok-{fund.registration_series}", ledger_columns(), entries
         )
-    page, query = paginate(request, entries, PAGE_SIZE)
+    page, query = paginate(request, entries)
     return render(
         request,
         "core/fund_detail.html",
@@ -257,7 +255,7 @@ def register(request):
     numbers = numbers.search(criteria.get("q", ""))
     if exports.wanted(request):
         return exports.export_response(request, "diarium", register_columns(), numbers)
-    page, query = paginate(request, numbers, PAGE_SIZE)
+    page, query = paginate(request, numbers)
     # Each number links to its case's pages (sketch, application, project), as the apps
     # registered them: one query per stage for the whole page.
     stages = links.links_for(number.pk for number in page.object_list)

@@ -18,8 +18,6 @@ from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import Organisation
 
-PAGE_SIZE = 50
-
 
 def organisation_list(request):
     today = timezone.localdate()
@@ -31,7 +29,7 @@ def organisation_list(request):
         status=criteria.get("status") or "active",
         day=today,
     ).order_by("name")
-    page, query = paginate(request, organisations, PAGE_SIZE)
+    page, query = paginate(request, organisations)
     return render(
         request,
         "core/organisation_list.html",

@@ -27,8 +27,6 @@ from core.http import add_domain_error, idempotent, paginate
 from core.middleware import keeps_form
 from core.models import Membership, RoleAssignment
 
-PAGE_SIZE = 50
-
 
 def _require_manager(request) -> None:
     if not access.can_manage_users(request.user):
@@ -46,7 +44,7 @@ def user_list(request):
         organisation_id=criteria["organisation"].pk if criteria.get("organisation") else None,
         status=criteria.get("status", ""),
     )
-    page, query = paginate(request, people, PAGE_SIZE)
+    page, query = paginate(request, people)
     # A filter changed in place (htmx) gets only the results; the address bar follows.
     template = "core/user_list.html#results" if request.htmx else "core/user_list.html"
     return render(

@@ -21,8 +21,6 @@ from projects.models import Project
 from projects.selectors.pages import project_page, summary_page
 from projects.selectors.versions import compare_versions
 
-PAGE_SIZE = 50
-
 
 def project_columns() -> list[exports.Column]:
     """The project list as a file: the list's columns."""
@@ -53,7 +51,7 @@ def project_list(request):
     )
     if exports.wanted(request):
         return exports.export_response(request, "projekt", project_columns(), projects)
-    page, query = paginate(request, projects, PAGE_SIZE)
+    page, query = paginate(request, projects)
     return render(
         request, "projects/project_list.html", {"page": page, "query": query, "form": form}
     )

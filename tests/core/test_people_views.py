@@ -63,6 +63,17 @@ def test_user_list_paginates(admin_client):
     assert admin_client.get("/users/?page=99").context["page"].number == 2
 
 
+def test_every_list_has_the_page_size_of_the_setting(admin_client, settings):
+    """LIST_PAGE_SIZE is the one page size (the bench measures at 60, as others do)."""
+    settings.LIST_PAGE_SIZE = 12
+    for n in range(20):
+        factories.UserFactory(full_name=f"Person {n:02d}")
+    first = admin_client.get("/users/")
+    assert len(first.context["page"].object_list) == 12
+    assert "Sida 1 av 2" in text_of(first)
+    assert len(admin_client.get("/users/?page=2").context["page"].object_list) == 9
+
+
 def test_auditor_reads_but_gets_no_buttons_and_cannot_write(client, auditor):
     target = factories.person(Role.APPLICANT)
     client.force_login(auditor)
