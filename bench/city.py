@@ -48,7 +48,6 @@ from bench.harness import (
 
 SECRETARY = f"secretary@{DOMAIN}"
 AUDITOR = f"auditor@{DOMAIN}"
-APPLICANT = f"sokande01@{DOMAIN}"
 BASELINE = "/bench/baseline/"
 TRIVIAL = "/privacy/"
 # A city's volume is 80 applications a time (fondadmin.volume.CITY_APPLICATIONS).
@@ -84,7 +83,7 @@ def pages(ids: dict) -> list[Page]:
         Page("city director: start page", DIRECTOR, "/"),
         Page("board secretary: start page", SECRETARY, "/"),
         Page("auditor: start page", AUDITOR, "/"),
-        Page("applicant: start page", APPLICANT, "/"),
+        Page("applicant: start page", ids["applicant"], "/"),
         Page("project manager: start page", manager, "/"),
         Page(APPLICATION_LIST, ADMIN, "/applications/"),
         Page(f"{APPLICATION_LIST}, submitted", ADMIN, "/applications/?state=submitted"),

@@ -3,8 +3,9 @@ stage of a case (the idea sketch, the application, the project...) from the case
 registration numbers, so that core's register and every case page can link to the others
 without importing the apps above core.
 
-``register(stage, title, order, resolve)``: ``resolve(registration_ids)`` returns
-``{registration_id: url}`` for the stage's objects among those numbers, in one query.
+``register(stage, title, order, rows, url)``: ``rows(registration_ids)`` is the queryset of
+the stage's objects among those numbers (each with a ``registration_id``), ``url(pk)`` the
+page of one. Every stage's rows are read together, in one query (``UNION ALL``).
 
 Likewise a fund's page links to the pages other apps keep about the fund (the reclaim rules):
 ``register_fund_page(name, title, order, url, visible)``.
@@ -15,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import CharField, QuerySet, Value
+
 
 @dataclass(frozen=True)
 class Stage:
     name: str
     title: object  # lazy text: "Idea sketch", "Application", "Project"
     order: int  # later stages of a case have higher numbers
-    resolve: Callable[[list[int]], dict[int, str]]
+    rows: Callable[[list[int]], QuerySet]
+    url: Callable[[int], str]
 
 
 @dataclass(frozen=True)
@@ -34,35 +38,53 @@ class Link:
 _STAGES: dict[str, Stage] = {}
 
 
-def register(stage: str, title, *, order: int, resolve) -> None:
-    _STAGES[stage] = Stage(stage, title, order, resolve)
+def register(stage: str, title, *, order: int, rows, url) -> None:
+    _STAGES[stage] = Stage(stage, title, order, rows, url)
+
+
+def _found(stages: list[Stage], ids: list[int]) -> list[tuple[str, int, int]]:
+    """(stage, pk, registration_id) of every stage's objects among the numbers: one query."""
+    parts = [
+        stage.rows(ids)
+        .order_by()
+        .annotate(link_stage=Value(stage.name, output_field=CharField()))
+        .values_list("link_stage", "pk", "registration_id")
+        for stage in stages
+    ]
+    if not parts:
+        return []
+    return list(parts[0].union(*parts[1:], all=True).order_by())
+
+
+def _links(stages: list[Stage], ids: list[int]) -> dict[int, list[Link]]:
+    by_name = {stage.name: stage for stage in stages}
+    found: dict[int, list[Link]] = {pk: [] for pk in ids}
+    for name, pk, registration in sorted(
+        _found(stages, ids), key=lambda row: (by_name[row[0]].order, row[1])
+    ):
+        stage = by_name[name]
+        found[registration].append(Link(name, str(stage.title), stage.url(pk)))
+    return found
 
 
 def links_for(registration_ids: Iterable[int]) -> dict[int, list[Link]]:
-    """Every stage's page of each case, earliest stage first (one query per stage)."""
+    """Every stage's page of each case, earliest stage first (one query)."""
     ids = sorted({pk for pk in registration_ids if pk is not None})
-    found: dict[int, list[Link]] = {pk: [] for pk in ids}
     if not ids:
-        return found
-    for stage in sorted(_STAGES.values(), key=lambda s: s.order):
-        for pk, url in stage.resolve(ids).items():
-            found[pk].append(Link(stage.name, str(stage.title), url))
-    return found
+        return {}
+    return _links(sorted(_STAGES.values(), key=lambda s: s.order), ids)
 
 
 def later_stages(registration_id: int | None, after: str) -> list[Link]:
-    """The pages of the case's stages after the stage ``after`` (a project's reclaim plan),
-    one query per later stage."""
+    """The pages of the case's stages after the stage ``after`` (a project's reclaim plan), in
+    one query."""
     if registration_id is None or after not in _STAGES:
         return []
     order = _STAGES[after].order
-    found = []
-    for stage in sorted(_STAGES.values(), key=lambda s: s.order):
-        if stage.order > order:
-            url = stage.resolve([registration_id]).get(registration_id)
-            if url is not None:
-                found.append(Link(stage.name, str(stage.title), url))
-    return found
+    later = sorted((s for s in _STAGES.values() if s.order > order), key=lambda s: s.order)
+    if not later:
+        return []
+    return _links(later, [registration_id])[registration_id]
 
 
 def stages_of(registration_id: int | None) -> list[Link]:

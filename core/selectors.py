@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from core import access
-from core.attention import DELEGATE, Attention, counted
+from core.attention import DELEGATE, Attention, counted, counts
 from core.events import activity_log
 from core.models import (
     Comment,
@@ -199,9 +199,12 @@ def attention_for(user) -> list[Attention]:
         pending = Invitation.objects.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, user__is_active=True
         )
+        expired, waiting = counts(
+            pending.filter(expires_at__lte=now), pending.filter(expires_at__gt=now)
+        )
         items += counted(
             Role.FUND_ADMIN,
-            pending.filter(expires_at__lte=now).count(),
+            expired,
             ngettext_lazy(
                 "%(count)d invitation has expired without being accepted",
                 "%(count)d invitations have expired without being accepted",
@@ -212,7 +215,7 @@ def attention_for(user) -> list[Attention]:
         )
         items += counted(
             Role.FUND_ADMIN,
-            pending.filter(expires_at__gt=now).count(),
+            waiting,
             ngettext_lazy(
                 "%(count)d invitation is waiting to be accepted",
                 "%(count)d invitations are waiting to be accepted",

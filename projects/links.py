@@ -9,13 +9,14 @@ from core import links
 def _projects(registration_ids):
     from projects.models import Project
 
-    return {
-        registration: reverse("projects:detail", args=[pk])
-        for pk, registration in Project.objects.filter(
-            registration_id__in=registration_ids
-        ).values_list("pk", "registration_id")
-    }
+    return Project.objects.filter(registration_id__in=registration_ids)
 
 
 def register() -> None:
-    links.register("project", _("Project"), order=30, resolve=_projects)
+    links.register(
+        "project",
+        _("Project"),
+        order=30,
+        rows=_projects,
+        url=lambda pk: reverse("projects:detail", args=[pk]),
+    )

@@ -9,19 +9,23 @@ from reclaim.access import can_read_overview, can_read_policy
 
 
 def _plans(registration_ids):
-    """The reclaim plan's page of each evaluated project (where the plan is drafted)."""
+    """The evaluated projects among the numbers: their reclaim plan's page is where the plan is
+    drafted."""
     from projects.models import EvaluationState, Project
 
-    return {
-        registration: reverse("reclaim:plan", args=[pk])
-        for pk, registration in Project.objects.filter(
-            registration_id__in=registration_ids, evaluation__state=EvaluationState.COMPLETED
-        ).values_list("pk", "registration_id")
-    }
+    return Project.objects.filter(
+        registration_id__in=registration_ids, evaluation__state=EvaluationState.COMPLETED
+    )
 
 
 def register() -> None:
-    links.register("reclaim", _("Reclaim plan"), order=40, resolve=_plans)
+    links.register(
+        "reclaim",
+        _("Reclaim plan"),
+        order=40,
+        rows=_plans,
+        url=lambda pk: reverse("reclaim:plan", args=[pk]),
+    )
     links.register_fund_page(
         "reclaim_policy",
         _("Reclaim rules"),

@@ -1,9 +1,12 @@
-"""The pages the volume bench measures (``bench/volume.py``) ask the database the same number of
-queries at N and at 10N generated applications with their reviews and the projects granted from
-them (``fondadmin.volume``). The bench times them at 1,000 to 10,000; this is the check CI
-runs."""
+"""The pages the benches measure (``bench/volume.py``, ``bench/city.py``) ask the database the
+same number of queries at N and at 10N generated applications with their reviews and the
+projects granted from them (``fondadmin.volume``), and ``make bench``'s key pages no more than
+its limits (15, 10 on the application list). The benches time them at volume; this is the
+check CI runs."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Application, Proposal, ReviewAssignment
+from bench import city
 from bench.volume import pages
 from core.models import Fund, User
 from fondadmin import volume
@@ -45,13 +49,24 @@ def _ids() -> dict:
         "project": project.pk,
         "report": project.reports.order_by("period_end")[0].pk,
         "manager": project.assignments.get(role=AssignmentRole.MANAGER).person.email,
+        # As bench.harness.ids_of: an applicant who takes no part in a project.
+        "applicant": User.objects.filter(
+            email__startswith="sokande", role_assignments__role="applicant"
+        )
+        .exclude(project_assignments__isnull=False)
+        .order_by("email")[0]
+        .email,
     }
+
+
+def _city_pages() -> list:
+    return [replace(page, label=f"city: {page.label}") for page in city.pages(_ids())]
 
 
 def _counts() -> dict[str, int]:
     clients = {}
     counts = {}
-    for page in pages(_ids()):
+    for page in [*pages(_ids()), *_city_pages()]:
         if page.who not in clients:
             clients[page.who] = Client()
             if page.who:
@@ -62,6 +77,9 @@ def _counts() -> dict[str, int]:
             response = client.get(page.path)
         assert response.status_code == 200, page.path
         counts[page.label] = len(captured.captured_queries)
+        if isinstance(page, city.Page):
+            limit = city.query_limit(page)
+            assert counts[page.label] <= limit, (page.label, counts[page.label], limit)
     # The portfolio report's reading (its PDF is rendered from this context).
     fund = Fund.objects.get()
     with CaptureQueriesContext(connection) as captured:

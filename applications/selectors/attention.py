@@ -26,7 +26,7 @@ from applications.selectors.proposals import calls_ready_for_proposal
 from applications.selectors.reviews import open_tasks_of
 from applications.states import PROPOSAL, WITH_CITY_DIRECTOR
 from core import access
-from core.attention import DELEGATE, FIRST_ROWS, Attention, counted, first_rows
+from core.attention import DELEGATE, FIRST_ROWS, Attention, counted, counts, first_rows
 from core.models import Role
 
 
@@ -63,9 +63,14 @@ def attention_for(user) -> list[Attention]:
             )
         items += _applicant_cases(user)
     if Role.FUND_ADMIN in roles:
+        sketches, submitted, drafts = counts(
+            sketches_awaiting_council(),
+            Application.objects.filter(state=ApplicationState.SUBMITTED),
+            Call.objects.filter(state=CallState.DRAFT),
+        )
         items += counted(
             Role.FUND_ADMIN,
-            sketches_awaiting_council().count(),
+            sketches,
             ngettext_lazy(
                 "%(count)s idea sketch waits for the council's decision",
                 "%(count)s idea sketches wait for the council's decision",
@@ -75,7 +80,7 @@ def attention_for(user) -> list[Attention]:
         )
         items += counted(
             Role.FUND_ADMIN,
-            Application.objects.filter(state=ApplicationState.SUBMITTED).count(),
+            submitted,
             ngettext_lazy(
                 "%(count)s submitted application", "%(count)s submitted applications", "count"
             ),
@@ -97,7 +102,7 @@ def attention_for(user) -> list[Attention]:
     if Role.FUND_ADMIN in roles:
         items += counted(
             Role.FUND_ADMIN,
-            Call.objects.filter(state=CallState.DRAFT).count(),
+            drafts,
             ngettext_lazy(
                 "%(count)s call in draft, not yet published",
                 "%(count)s calls in draft, not yet published",

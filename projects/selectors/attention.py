@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from core import access
-from core.attention import DELEGATE, PROJECT_WORK, Attention, counted
+from core.attention import DELEGATE, PROJECT_WORK, Attention, counted, counts
 from core.models import Role
 from projects.access import works_on_projects
 from projects.models import (
@@ -122,9 +122,18 @@ def _owner_items(user, today) -> list[Attention]:
 def _admin_items(today) -> list[Attention]:
     starting = Project.objects.filter(state=ProjectState.STARTING)
     unmet = Condition.objects.filter(project=OuterRef("pk"), met_on__isnull=True)
+    conditions, ready, changes, ended, evaluation, overdue, submitted = counts(
+        starting.filter(Exists(unmet)),
+        starting.filter(revision_required=False).exclude(Exists(unmet)),
+        ChangeRequest.objects.filter(state=ChangeState.SUBMITTED),
+        Project.objects.filter(state=ProjectState.ACTIVE, ends_on__lt=today),
+        Project.objects.filter(state=ProjectState.PHASE_ENDED),
+        ProgressReport.objects.overdue(today),
+        _submitted(),
+    )
     items = counted(
         Role.FUND_ADMIN,
-        starting.filter(Exists(unmet)).count(),
+        conditions,
         ngettext_lazy(
             "%(count)s project with conditions to check before the first payment",
             "%(count)s projects with conditions to check before the first payment",
@@ -134,7 +143,7 @@ def _admin_items(today) -> list[Attention]:
     )
     items += counted(
         Role.FUND_ADMIN,
-        starting.filter(revision_required=False).exclude(Exists(unmet)).count(),
+        ready,
         ngettext_lazy(
             "%(count)s project ready to start",
             "%(count)s projects ready to start",
@@ -144,7 +153,7 @@ def _admin_items(today) -> list[Attention]:
     )
     items += counted(
         Role.FUND_ADMIN,
-        ChangeRequest.objects.filter(state=ChangeState.SUBMITTED).count(),
+        changes,
         ngettext_lazy(
             "%(count)s change request to decide",
             "%(count)s change requests to decide",
@@ -154,7 +163,7 @@ def _admin_items(today) -> list[Attention]:
     )
     items += counted(
         Role.FUND_ADMIN,
-        Project.objects.filter(state=ProjectState.ACTIVE, ends_on__lt=today).count(),
+        ended,
         ngettext_lazy(
             "%(count)s project whose investment phase has ended: mark it ended",
             "%(count)s projects whose investment phase has ended: mark them ended",
@@ -164,7 +173,7 @@ def _admin_items(today) -> list[Attention]:
     )
     items += counted(
         Role.FUND_ADMIN,
-        Project.objects.filter(state=ProjectState.PHASE_ENDED).count(),
+        evaluation,
         ngettext_lazy(
             "%(count)s project waiting for its evaluation",
             "%(count)s projects waiting for their evaluation",
@@ -174,7 +183,7 @@ def _admin_items(today) -> list[Attention]:
     )
     items += counted(
         Role.FUND_ADMIN,
-        ProgressReport.objects.overdue(today).count(),
+        overdue,
         ngettext_lazy(
             "%(count)s overdue progress report",
             "%(count)s overdue progress reports",
@@ -183,13 +192,17 @@ def _admin_items(today) -> list[Attention]:
         url=reverse("projects:list"),
         kind="info",
     )
-    return items
+    return items + _submitted_reports(Role.FUND_ADMIN, submitted)
 
 
-def _submitted_reports(role: str) -> list[Attention]:
+def _submitted():
+    return ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+
+
+def _submitted_reports(role: str, count: int) -> list[Attention]:
     return counted(
         role,
-        ProgressReport.objects.filter(state=ReportState.SUBMITTED).count(),
+        count,
         ngettext_lazy(
             "%(count)s progress report to read and review",
             "%(count)s progress reports to read and review",
@@ -211,11 +224,10 @@ def attention_for(user) -> list[Attention]:
         items += _owner_items(user, today)
     if Role.FUND_ADMIN in roles:
         items += _admin_items(today)
-        items += _submitted_reports(Role.FUND_ADMIN)
     if Role.CITY_DIRECTOR in roles:
-        items += _submitted_reports(Role.CITY_DIRECTOR)
+        items += _submitted_reports(Role.CITY_DIRECTOR, _submitted().count())
     elif access.active_delegation_for(user) is not None:
-        items += _submitted_reports(DELEGATE)
+        items += _submitted_reports(DELEGATE, _submitted().count())
     if Role.AUDITOR in roles:
         items.append(
             Attention(

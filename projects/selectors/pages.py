@@ -19,6 +19,7 @@ from core.charts import ReferenceLine, Series, line_chart
 from core.events import activity_log
 from core.models import Comment, LedgerEntry, Organisation
 from core.selectors import thread
+from core.together import together
 from projects import access
 from projects.models import (
     AssignmentRole,
@@ -99,18 +100,26 @@ def money_rows(project: Project, figures) -> list[MoneyRow]:
     ]
 
 
-def indicator_charts(project: Project) -> list:
-    """Each indicator's baseline and target against the values the submitted reports gave,
-    as a chart with its numbers."""
-    values = defaultdict(list)
-    for value in (
-        ReportIndicatorValue.objects.filter(report__project=project, report__state__in=COUNTED)
+def _indicator_rows(project: Project) -> dict:
+    return {
+        "indicator_values": ReportIndicatorValue.objects.filter(
+            report__project=project, report__state__in=COUNTED
+        )
         .select_related("report")
-        .order_by("report__period_end")
-    ):
+        .order_by("report__period_end"),
+        "indicators": project.indicators.all(),
+    }
+
+
+def indicator_charts(project: Project, read: dict | None = None) -> list:
+    """Each indicator's baseline and target against the values the submitted reports gave,
+    as a chart with its numbers (from ``read`` when the page read the rows with its others)."""
+    read = read if read is not None else together(**_indicator_rows(project))
+    values = defaultdict(list)
+    for value in read["indicator_values"]:
         values[value.indicator_id].append((value.report.period_end, value.value))
     charts = []
-    for indicator in project.indicators.all():
+    for indicator in read["indicators"]:
         charts.append(
             (
                 indicator,
@@ -128,15 +137,20 @@ def indicator_charts(project: Project) -> list:
     return charts
 
 
-def people_of(project: Project) -> dict:
-    """The project's people: who holds each part today ("not appointed" when nobody), the
-    steering group, and every assignment ever made (the history)."""
-    today = timezone.localdate()
-    assignments = list(
+def _assignments(project: Project):
+    return (
         ProjectAssignment.objects.filter(project=project)
         .select_related("person", "organisation")
         .order_by("role", "-valid_from", "-pk")
     )
+
+
+def people_of(project: Project, assignments: list | None = None) -> dict:
+    """The project's people: who holds each part today ("not appointed" when nobody), the
+    steering group, and every assignment ever made (the history; read here unless given)."""
+    today = timezone.localdate()
+    if assignments is None:
+        assignments = list(_assignments(project))
     current = [a for a in assignments if a.is_current(today)]
 
     def holder(role):
@@ -200,32 +214,41 @@ def project_page(user, project: Project) -> dict:
     manage = access.can_manage_projects(user)
     figures = ledger_figures(project)
     today = timezone.localdate()
-    reports = list(project.reports.order_by("-period_end"))
-    may_comment, _organisation = access.comment_organisation(user, project)
-    changes = list(
-        project.changes.select_related("created_by", "result").order_by("-created_at", "-pk")
+    # The page's short lists, in one query.
+    read = together(
+        reports=project.reports.order_by("-period_end"),
+        changes=project.changes.select_related("created_by", "result").order_by(
+            "-created_at", "-pk"
+        ),
+        participants=project.participants.select_related("organisation"),
+        conditions=project.conditions.select_related("met_by"),
+        assignments=_assignments(project),
+        savings=ExpectedSaving.objects.filter(version_id=project.current_version_id).select_related(
+            "organisation"
+        ),
+        versions=project.versions.order_by("number"),
+        **_indicator_rows(project),
     )
+    reports = read["reports"]
+    may_comment, _organisation = access.comment_organisation(user, project)
+    changes = read["changes"]
     disbursement = disbursement_refusal(project)
     release = release_refusal(project)
     evaluation = getattr(project, "evaluation", None) if hasattr(project, "evaluation") else None
     return {
         "project": project,
         "later_stages": links.later_stages(project.registration_id, "project"),
-        **split_participants(project.participants.select_related("organisation")),
-        "conditions": list(project.conditions.select_related("met_by")),
-        **people_of(project),
+        **split_participants(read["participants"]),
+        "conditions": read["conditions"],
+        **people_of(project, read["assignments"]),
         "figures": figures,
         "money": money_rows(project, figures),
         "entries": list(LedgerEntry.objects.for_case(project.registration_id).for_list()),
-        "savings": list(
-            ExpectedSaving.objects.filter(version_id=project.current_version_id).select_related(
-                "organisation"
-            )
-        ),
+        "savings": read["savings"],
         "reports": [(report, report.due_on < today and report.state in OPEN) for report in reports],
-        "indicators": indicator_charts(project),
+        "indicators": indicator_charts(project, read),
         "changes": changes,
-        "versions": list(project.versions.order_by("number")),
+        "versions": read["versions"],
         "evaluation": evaluation,
         "thread": project_thread(project, may_comment),
         "events": activity_log(project),

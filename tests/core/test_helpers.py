@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import ngettext_lazy
 from pytest_django.asserts import assertHTMLEqual
 
-from core.attention import counted
+from core.attention import counted, counts
 from core.events import event_record, recorded_at
 from core.forms import ReasonForm
 from core.forms.widgets import QuickSelect
@@ -24,6 +24,34 @@ TITLE = ngettext_lazy(
     "%(count)s idea sketches wait for the council's decision",
     "count",
 )
+
+
+@pytest.mark.django_db
+def test_counts_gives_each_querysets_count_in_one_query(django_assert_num_queries):
+    from django.db.models import Exists, OuterRef
+
+    from core.models import Role, RoleAssignment, User
+    from tests import factories
+
+    for role in (Role.APPLICANT, Role.APPLICANT, Role.AUDITOR):
+        factories.person(role)
+    factories.UserFactory(is_active=False)
+    people = User.objects.all()
+    with_role = RoleAssignment.objects.filter(user=OuterRef("pk"), role=Role.APPLICANT)
+    querysets = [
+        people,
+        people.filter(is_active=False),
+        people.filter(Exists(with_role)),
+        people.exclude(Exists(with_role)).order_by("-email"),
+        people.filter(role_assignments__role__in=[Role.APPLICANT, Role.AUDITOR]).distinct(),
+        people.filter(email="nobody@example.org"),
+    ]
+    expected = [queryset.count() for queryset in querysets]
+    with django_assert_num_queries(1):
+        assert counts(*querysets) == expected
+    assert expected[-1] == 0
+    assert expected[2] == 2
+    assert counts() == []
 
 
 def test_counted_says_nothing_when_nothing_waits():
