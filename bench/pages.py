@@ -49,7 +49,13 @@ def measure(email: str | None, paths: list[str]) -> list[dict]:
         client.get(path)  # warm-up: the session's renewal and per-process caches
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
-        selects = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+        # The prepared statements (core.prepared: the session, the person) are logged with
+        # their placeholders; they are not the page's, and EXPLAIN needs their values.
+        selects = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].startswith("SELECT") and "%s" not in q["sql"]
+        ]
         times = [(_execution_ms(connection, sql), sql) for sql in selects]
         limited = [ms for ms, sql in times if " LIMIT " in sql]
         slowest = max(times, default=(0.0, ""))

@@ -308,3 +308,19 @@ def test_the_volume_bench_holds_the_list_and_case_page_to_their_rates_at_3000_an
         "MISSED: admin: application list 199 req/s at 10,000 (≥ 200, wrk -t2 -c4)",
         "ok: admin: case page 320 req/s at 10,000 (≥ 320, wrk -t2 -c4)",
     ]
+
+
+@pytest.mark.django_db
+def test_the_benchs_query_count_explains_the_pages_queries_but_not_the_prepared_ones():
+    """bench/pages.py times each SELECT with EXPLAIN ANALYZE: the prepared statements (the
+    session, the person) are logged with placeholders and left out, not a failed run."""
+    from bench.pages import measure
+    from core.models import Role
+    from tests import factories
+
+    person = factories.person(Role.FUND_ADMIN)
+    [privacy, users] = measure(person.email, ["/privacy/", "/users/"])
+    assert (privacy["status"], users["status"]) == (200, 200)
+    assert privacy["queries"] >= 2  # the session and the person, prepared
+    assert users["queries"] > privacy["queries"]
+    assert users["page_sql_ms"] is not None

@@ -4,6 +4,7 @@ would send for them untouched."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -19,6 +20,10 @@ class Field:
     default: list[str] = field(default_factory=list)  # what an untouched form sends
     options: list[str] = field(default_factory=list)  # select, radio, checkbox values
     required: bool = False
+    # The limits the page states (``min``, ``max``, ``maxlength``), for values a form accepts.
+    low: int | None = None
+    high: int | None = None
+    maxlength: int | None = None
 
 
 @dataclass
@@ -28,14 +33,32 @@ class Form:
     fields: dict[str, Field] = field(default_factory=dict)
     buttons: list[tuple[str, str]] = field(default_factory=list)  # named submit buttons
 
-    def add(self, name: str, kind: str, value: str | None, *, sent: bool, required: bool):
+    def add(
+        self,
+        name: str,
+        kind: str,
+        value: str | None,
+        *,
+        sent: bool,
+        required: bool,
+        limits: dict | None = None,
+    ):
         known = self.fields.get(name)
         if known is None:
-            known = self.fields[name] = Field(name, kind, required=required)
+            known = self.fields[name] = Field(name, kind, required=required, **(limits or {}))
         if value is not None and kind in ("checkbox", "radio", "select"):
             known.options.append(value)
         if sent and value is not None:
             known.default.append(value)
+
+
+def _limits(a: dict) -> dict:
+    """The whole-number limits an input states (a ``min`` of a date is not one)."""
+    limits = {}
+    for attribute, key in (("min", "low"), ("max", "high"), ("maxlength", "maxlength")):
+        with contextlib.suppress(KeyError, ValueError):
+            limits[key] = int(a[attribute])
+    return limits
 
 
 class _Parser(HTMLParser):
@@ -49,6 +72,7 @@ class _Parser(HTMLParser):
         self.option_text = ""
         self.select_chosen = False
         self.textarea: tuple[str, bool] | None = None
+        self.textarea_limits: dict = {}
         self.textarea_text = ""
 
     def handle_starttag(self, tag, attrs):
@@ -68,11 +92,14 @@ class _Parser(HTMLParser):
             if kind in NOT_SENT:
                 self.form.buttons.append((name, a.get("value", "")))
             elif kind in ("checkbox", "radio"):
-                self.form.add(name, kind, a.get("value", "on"), sent="checked" in a, required=False)
+                value, checked = a.get("value", "on"), "checked" in a
+                self.form.add(name, kind, value, sent=checked, required=required)
             else:
                 if kind == "text" and a.get("inputmode") in ("numeric", "decimal"):
                     kind = "number"  # the amounts (core.money.AmountInput): text, for grouping
-                self.form.add(name, kind, a.get("value", ""), sent=True, required=required)
+                self.form.add(
+                    name, kind, a.get("value", ""), sent=True, required=required, limits=_limits(a)
+                )
         elif tag == "button":
             if (a.get("type") or "submit").lower() == "submit":
                 self.form.buttons.append((name, a.get("value", "")))
@@ -84,6 +111,7 @@ class _Parser(HTMLParser):
                 self.form.fields[name].kind = "select-multiple"
         elif tag == "textarea":
             self.textarea = (name, required)
+            self.textarea_limits = _limits(a)
             self.textarea_text = ""
 
     def _option(self, a):
@@ -127,7 +155,12 @@ class _Parser(HTMLParser):
             if self.form is not None:
                 text = self.textarea_text.removeprefix("\n")
                 self.form.add(
-                    self.textarea[0], "textarea", text, sent=True, required=self.textarea[1]
+                    self.textarea[0],
+                    "textarea",
+                    text,
+                    sent=True,
+                    required=self.textarea[1],
+                    limits=self.textarea_limits,
                 )
             self.textarea = None
 

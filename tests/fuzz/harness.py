@@ -53,6 +53,36 @@ def _forms_with_errors(response) -> list[str]:
     return found
 
 
+def complaints(response) -> list[str]:
+    """What an invalid post was told: each form's errors by field, and the warnings."""
+    found = []
+    for name in _forms_with_errors(response):
+        form = _flat(response)[name]
+        if isinstance(form.errors, dict):
+            each = {name: form.errors}
+        else:  # a formset: a dict per form, and its own errors
+            each = {f"{name}-{n}": errors for n, errors in enumerate(form.errors)}
+            each[name] = {"__all__": form.non_form_errors()}
+        found += [
+            f"{where}.{field}: {' '.join(messages)}"
+            for where, errors in each.items()
+            for field, messages in errors.items()
+            if messages
+        ]
+    storage = getattr(response.wsgi_request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", [])
+    found += [str(message) for message in queued if message.level >= constants.WARNING]
+    return list(dict.fromkeys(found))  # the form is in each template's context
+
+
+def _flat(response) -> dict:
+    contexts = response.context if isinstance(response.context, list) else [response.context]
+    flat = {}
+    for each in contexts:
+        flat.update(each.flatten())
+    return flat
+
+
 def _warned(response) -> bool:
     storage = getattr(response.wsgi_request, "_messages", None)
     queued = getattr(storage, "_queued_messages", [])

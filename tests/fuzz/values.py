@@ -107,25 +107,116 @@ STORED_TEXT = st.sampled_from(
 )
 
 
+# The kinds of field that take free text: where a stored value is shown again later.
+TEXT_KINDS = {"text", "textarea", "search", "tel"}
+# Markers in a list of values for files: one drawn (sound or not), one a sound PDF.
+FILE, PDF = "<file>", "<pdf>"
+# Every text field at once, in the plain tests of what a create form stores (``_stores`` in
+# ``test_forms_fuzz.py``): markup, right-to-left and emoji; a text area with no stated limit
+# gets 100 kB more.
+STORED_HOSTILE = f"{SCRIPT} {IMAGE} \u202eRTL\u202c \u05e9\u05dc\u05d5\u05dd \U0001f600"
+HUGE_HOSTILE = f"{STORED_HOSTILE} {HUGE}"
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def plausible(item: Field) -> st.SearchStrategy[list[str]]:
-    """Values a person could well type: mostly accepted, so that posts get stored."""
-    if item.kind in ("hidden", "password"):
-        return st.just(list(item.default))
+def _fit(text: str, item: Field) -> str:
+    return text[: item.maxlength] if item.maxlength else text
+
+
+def _number(item: Field) -> str:
+    """A whole number within the stated limits: a small amount, a few years."""
+    number = 1_000
+    if item.high is not None:
+        number = min(number, item.high)
+    if item.low is not None:
+        number = max(number, item.low)
+    return str(number)
+
+
+def _nearby(item: Field, shown: str) -> str | None:
+    """One less than the number the page shows (a smaller amount is more often allowed), or
+    one more where that is below the stated minimum."""
+    try:
+        number = int("".join(shown.split()))
+    except ValueError:
+        return None
+    low = 1 if item.low is None else item.low
+    for candidate in (number - 1, number + 1):
+        if candidate >= low and (item.high is None or candidate <= item.high):
+            return str(candidate)
+    return None
+
+
+def typical(form: Form, overrides: dict | None = None) -> dict[str, list[str]]:
+    """What a careful person sends, field by field: the page's own choices kept (the selected
+    option, the checked radio button, a date or amount filled in) and the rest filled in within
+    what the page states: the first non-empty option, a required checkbox ticked (others left
+    alone), a number within ``min`` and ``max``, each date a month after the one before it (an
+    end after its start, a deadline after the other), an e-mail address, a PDF, the text
+    "Fuzz". Then ``overrides``, the values only the world knows (``PLAUSIBLE`` in
+    ``test_forms_fuzz.py``): a string or a list of them per field name."""
+    values: dict[str, list[str]] = {}
+    latest = _today()
+    for item in form.fields.values():
+        default = [value for value in item.default if value]
+        if item.kind in ("hidden", "password"):
+            chosen = list(item.default)
+        elif item.kind in ("select", "radio"):
+            options = [option for option in item.options if option]
+            chosen = default[:1] or options[:1]
+        elif item.kind in ("select-multiple", "checkbox"):
+            chosen = default or (item.options[:1] if item.required else [])
+        elif item.kind == "number":
+            chosen = default[:1] or [_number(item)]
+        elif item.kind == "date":
+            try:
+                day = dt.date.fromisoformat(default[0]) if default else None
+            except ValueError:
+                day = None
+            day = day or latest + dt.timedelta(days=30)
+            latest = max(latest, day)
+            chosen = [day.isoformat()]
+        elif item.kind == "email":
+            chosen = default[:1] or ["fuzz@example.com"]
+        elif item.kind == "file":
+            chosen = [PDF]
+        elif item.kind in TEXT_KINDS:
+            chosen = default[:1] or [_fit("Fuzz", item)]
+        else:
+            chosen = list(item.default)
+        values[item.name] = chosen
+    for name, value in (overrides or {}).items():
+        values[name] = [value] if isinstance(value, str) else list(value)
+    return values
+
+
+def plausible(
+    item: Field, usual: list[str], *, fixed: bool = False
+) -> st.SearchStrategy[list[str]]:
+    """Values a person could well type, which the form accepts (so that posts get stored): the
+    typical value (or a number the page shows, changed by one), and for a text field its
+    default or text that later pages must show safely (``STORED_TEXT``)."""
+    if not fixed and item.kind == "number" and usual == item.default[:1]:
+        nearby = _nearby(item, usual[0])  # an edit form that changes a figure
+        return st.sampled_from([list(usual), *([[nearby]] if nearby else [])])
+    if fixed or item.kind not in TEXT_KINDS:
+        return st.just(list(usual))
+    stored = STORED_TEXT.map(lambda text: [_fit(text, item)])
+    if item.default and item.default != [""]:
+        return st.one_of(st.just(list(item.default)), stored)
+    return stored
+
+
+def varied(item: Field) -> st.SearchStrategy[list[str]]:
+    """Values of the right kind drawn at random: any option, any subset of the checkboxes, a
+    number or date in a wide range. Often not what the form accepts."""
     if item.options and item.kind in ("select", "radio"):
-        choices = [option for option in item.options if option] or item.options
-        return st.sampled_from(choices).map(lambda value: [value])
-    if item.kind == "select-multiple":
-        return (
-            st.lists(st.sampled_from(item.options), unique=True, max_size=3)
-            if item.options
-            else st.just([])
-        )
-    if item.kind == "checkbox":
-        return st.sampled_from([[], item.options[:1] or ["on"]])
+        return st.sampled_from(item.options).map(lambda value: [value])
+    if item.kind in ("select-multiple", "checkbox") and item.options:
+        return st.lists(st.sampled_from(item.options), unique=True, max_size=3)
     if item.kind == "number":
         return st.integers(min_value=0, max_value=2_000_000).map(lambda n: [str(n)])
     if item.kind == "date":
@@ -135,45 +226,57 @@ def plausible(item: Field) -> st.SearchStrategy[list[str]]:
     if item.kind == "email":
         return st.integers(min_value=1, max_value=99).map(lambda n: [f"fuzz{n}@example.com"])
     if item.kind == "file":
-        return st.just(["<file>"])
-    if item.default and item.default != [""]:
-        return st.one_of(st.just(list(item.default)), STORED_TEXT.map(lambda text: [text]))
+        return st.just([FILE])
     return STORED_TEXT.map(lambda text: [text])
 
 
-def hostile(item: Field) -> st.SearchStrategy[list[str]]:
+def hostile(item: Field, usual: list[str]) -> st.SearchStrategy[list[str]]:
     """A hostile value for the field: missing, duplicated, a list, or a hostile value."""
     return st.one_of(
         HOSTILE.map(lambda value: [value]),
         st.just([]),  # missing
         st.lists(HOSTILE, min_size=2, max_size=3),  # duplicated with other values
-        plausible(item).map(lambda values: values * 2),  # the same value twice
-        st.just(["<file>"]),  # a file where text is expected
+        st.just(list(usual) * 2),  # the same value twice
+        st.just([FILE]),  # a file where text is expected
     )
 
 
 @st.composite
-def payloads(draw, form: Form | None) -> list[tuple[str, object]]:
+def payloads(draw, form: Form | None, overrides: dict | None = None) -> list[tuple[str, object]]:
     """A request body for ``form``: all plausible, plausible with one field hostile, or every
-    field drawn at random; sometimes with a field the form does not have."""
+    field drawn at random; sometimes with a field the form does not have. The plausible values
+    (``typical``, text from ``STORED_TEXT``) make a valid post, so that the first two store
+    what they send: the hostile value too, where the form accepts it."""
     fields = list(form.fields.values()) if form else []
+    usual = typical(form, overrides) if form else {}
+    fixed = set(overrides or ())
     mode = draw(st.sampled_from(["plausible", "one", "chaos"]))
     victim = draw(st.sampled_from(fields)) if fields and mode == "one" else None
     pairs: list[tuple[str, object]] = []
     for item in fields:
+        kept = plausible(item, usual[item.name], fixed=item.name in fixed)
         if mode == "chaos":
-            values = draw(st.one_of(plausible(item), hostile(item)))
+            values = draw(st.one_of(kept, varied(item), hostile(item, usual[item.name])))
         elif item is victim:
-            values = draw(hostile(item))
+            values = draw(hostile(item, usual[item.name]))
         else:
-            values = draw(plausible(item))
+            values = draw(kept)
         pairs.extend((item.name, value) for value in values)
     if form and form.buttons:
         pairs.append(draw(st.sampled_from(form.buttons)))
     if not fields or (mode == "chaos" and draw(st.booleans())):
         name = draw(st.sampled_from(["extra", "id", "pk", "state", "user", "amount", "__proto__"]))
         pairs.append((name, draw(HOSTILE)))
-    return [(name, _file(draw) if value == "<file>" else value) for name, value in pairs]
+    return [(name, files(value, draw)) for name, value in pairs]
+
+
+def files(value, draw=None):
+    """The value, or the file its marker stands for: a sound PDF, or one drawn."""
+    if value == PDF:
+        return SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    if value == FILE and draw is not None:
+        return _file(draw)
+    return value
 
 
 def _file(draw) -> SimpleUploadedFile:
