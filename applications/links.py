@@ -1,7 +1,6 @@
 """The pages of a case's idea sketch and application for core's register and the case pages
 (``core.links``)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import links
@@ -15,12 +14,12 @@ def register() -> None:
         _("Idea sketch"),
         order=10,
         rows=lambda ids: IdeaSketch.objects.filter(registration_id__in=ids),
-        url=lambda pk: reverse("sketches:detail", args=[pk]),
+        url_name="sketches:detail",
     )
     links.register(
         "application",
         _("Application"),
         order=20,
         rows=lambda ids: Application.objects.filter(registration_id__in=ids),
-        url=lambda pk: reverse("applications:detail", args=[pk]),
+        url_name="applications:detail",
     )

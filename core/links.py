@@ -3,9 +3,10 @@ stage of a case (the idea sketch, the application, the project...) from the case
 registration numbers, so that core's register and every case page can link to the others
 without importing the apps above core.
 
-``register(stage, title, order, rows, url)``: ``rows(registration_ids)`` is the queryset of
-the stage's objects among those numbers (each with a ``registration_id``), ``url(pk)`` the
-page of one. Every stage's rows are read together, in one query (``UNION ALL``).
+``register(stage, title, order, rows, url_name)``: ``rows(registration_ids)`` is the queryset
+of the stage's objects among those numbers (each with a ``registration_id``), ``url_name`` the
+name of the page of one (its one argument the object's key). Every stage's rows are read
+together, in one query (``UNION ALL``).
 
 Likewise a fund's page links to the pages other apps keep about the fund (the reclaim rules):
 ``register_fund_page(name, title, order, url, visible)``.
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import CharField, QuerySet, Value
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Stage:
     title: object  # lazy text: "Idea sketch", "Application", "Project"
     order: int  # later stages of a case have higher numbers
     rows: Callable[[list[int]], QuerySet]
-    url: Callable[[int], str]
+    url_name: str
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,8 @@ class Link:
 _STAGES: dict[str, Stage] = {}
 
 
-def register(stage: str, title, *, order: int, rows, url) -> None:
-    _STAGES[stage] = Stage(stage, title, order, rows, url)
+def register(stage: str, title, *, order: int, rows, url_name: str) -> None:
+    _STAGES[stage] = Stage(stage, title, order, rows, url_name)
 
 
 def _found(stages: list[Stage], ids: list[int]) -> list[tuple[str, int, int]]:
@@ -63,7 +65,7 @@ def _links(stages: list[Stage], ids: list[int]) -> dict[int, list[Link]]:
         _found(stages, ids), key=lambda row: (by_name[row[0]].order, row[1])
     ):
         stage = by_name[name]
-        found[registration].append(Link(name, str(stage.title), stage.url(pk)))
+        found[registration].append(Link(name, str(stage.title), reverse(stage.url_name, args=[pk])))
     return found
 
 

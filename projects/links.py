@@ -1,6 +1,5 @@
 """The project's page for core's register and the case pages (``core.links``)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import links
@@ -18,5 +17,5 @@ def register() -> None:
         _("Project"),
         order=30,
         rows=_projects,
-        url=lambda pk: reverse("projects:detail", args=[pk]),
+        url_name="projects:detail",
     )

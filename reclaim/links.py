@@ -24,7 +24,7 @@ def register() -> None:
         _("Reclaim plan"),
         order=40,
         rows=_plans,
-        url=lambda pk: reverse("reclaim:plan", args=[pk]),
+        url_name="reclaim:plan",
     )
     links.register_fund_page(
         "reclaim_policy",
